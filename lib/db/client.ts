@@ -1,0 +1,51 @@
+/**
+ * One Prisma client per process, on the configured driver adapter.
+ */
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { getEnv } from "@/lib/env";
+import { createAdapter, databaseTarget, type TAdapterHandle, type TDatabaseTarget } from "./adapter";
+
+export type TDb = PrismaClient;
+
+type TDbHolder = { db: PrismaClient; handle: TAdapterHandle };
+const globalForDb = globalThis as unknown as { __hookyardDb?: TDbHolder };
+
+export function createDb(target: TDatabaseTarget): TDbHolder {
+  const handle = createAdapter(target);
+  const db = new PrismaClient({ adapter: handle.factory });
+  return { db, handle };
+}
+
+export function configuredTarget(): TDatabaseTarget {
+  const env = getEnv();
+  return databaseTarget({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.dataDir,
+    memory: env.PGLITE_MODE === "memory",
+  });
+}
+
+/** The process-wide client (created on first use). */
+export function getDb(): PrismaClient {
+  globalForDb.__hookyardDb ??= createDb(configuredTarget());
+  return globalForDb.__hookyardDb.db;
+}
+
+/** The adapter handle of the process-wide client (migrations reuse it). */
+export function getDbHandle(): TAdapterHandle {
+  getDb();
+  return globalForDb.__hookyardDb!.handle;
+}
+
+/** Replaces the process-wide client (tests). */
+export function setDb(holder: TDbHolder | undefined): void {
+  globalForDb.__hookyardDb = holder;
+}
+
+export async function closeDb(): Promise<void> {
+  const holder = globalForDb.__hookyardDb;
+  globalForDb.__hookyardDb = undefined;
+  if (!holder) return;
+  await holder.db.$disconnect();
+  await holder.handle.close();
+}

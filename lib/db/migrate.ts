@@ -1,0 +1,190 @@
+/**
+ * Migrations without the Prisma CLI's native engine: Prisma's schema engine
+ * compiled to WebAssembly (@prisma/schema-engine-wasm, pinned exactly in
+ * package.json) driven through our driver adapter. It keeps Prisma's layout —
+ * prisma/migrations/<name>/migration.sql, migration_lock.toml and the
+ * `_prisma_migrations` table — so `prisma migrate deploy` works on the same
+ * folder wherever the real CLI can run.
+ *
+ * This wraps an internal Prisma API: keep every use of it in this module.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import type {
+  SchemaEngine,
+  MigrationList,
+  MigrationDirectory,
+} from "@prisma/schema-engine-wasm";
+
+export const PRISMA_DIR = path.resolve(process.cwd(), "prisma");
+const SCHEMA_FILE = "schema.prisma";
+const LOCKFILE = "migration_lock.toml";
+const NO_FILTERS = { externalTables: [], externalEnums: [] };
+
+export type TMigrationPaths = { prismaDir?: string };
+
+type TGlue = Record<string, unknown> & {
+  __wbg_set_wasm: (exports: WebAssembly.Exports) => void;
+  SchemaEngine: { new: (opts: unknown, log: (msg: string) => void, adapter: object) => Promise<SchemaEngine> };
+};
+
+let gluePromise: Promise<TGlue> | undefined;
+
+/** Loads the wasm engine once per process (the package root cannot be imported in Node). */
+function loadEngineGlue(): Promise<TGlue> {
+  gluePromise ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const gluePath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+    const glue = (await import(/* webpackIgnore: true */ gluePath)) as TGlue;
+    const bytes = fs.readFileSync(path.join(path.dirname(gluePath), "schema_engine_bg.wasm"));
+    const { instance } = await WebAssembly.instantiate(bytes, {
+      "./schema_engine_bg.js": glue as unknown as WebAssembly.ModuleImports,
+    });
+    glue.__wbg_set_wasm(instance.exports);
+    (instance.exports.__wbindgen_start as () => void)();
+    return glue;
+  })();
+  return gluePromise;
+}
+
+function paths(opts: TMigrationPaths) {
+  const prismaDir = opts.prismaDir ?? PRISMA_DIR;
+  return {
+    prismaDir,
+    schemaPath: path.join(prismaDir, SCHEMA_FILE),
+    migrationsDir: path.join(prismaDir, "migrations"),
+  };
+}
+
+async function openEngine(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  schemaPath: string,
+): Promise<SchemaEngine> {
+  const glue = await loadEngineGlue();
+  const schema = fs.readFileSync(schemaPath, "utf8");
+  const logs: string[] = [];
+  return glue.SchemaEngine.new(
+    { datamodels: [[schemaPath, schema]] },
+    (msg: string) => logs.push(msg),
+    bindMigrationAwareSqlAdapterFactory(factory),
+  );
+}
+
+/** Reads prisma/migrations as the engine wants it (sorted by folder name). */
+export function readMigrationList(migrationsDir: string): MigrationList {
+  const lockPath = path.join(migrationsDir, LOCKFILE);
+  const dirs: MigrationDirectory[] = fs.existsSync(migrationsDir)
+    ? fs
+        .readdirSync(migrationsDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && fs.existsSync(path.join(migrationsDir, d.name, "migration.sql")))
+        .map((d) => d.name)
+        .sort()
+        .map((name) => ({
+          path: name,
+          migrationFile: {
+            path: "migration.sql",
+            content: { tag: "ok" as const, value: fs.readFileSync(path.join(migrationsDir, name, "migration.sql"), "utf8") },
+          },
+        }))
+    : [];
+  return {
+    baseDir: migrationsDir,
+    lockfile: { path: LOCKFILE, content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : null },
+    shadowDbInitScript: "",
+    migrationDirectories: dirs,
+  };
+}
+
+/** Applies every pending migration; returns the names applied now (none when up to date). */
+export async function applyMigrations(
+  opts: TMigrationPaths & { factory: SqlMigrationAwareDriverAdapterFactory },
+): Promise<string[]> {
+  const { schemaPath, migrationsDir } = paths(opts);
+  const engine = await openEngine(opts.factory, schemaPath);
+  try {
+    const out = await engine.applyMigrations({ migrationsList: readMigrationList(migrationsDir), filters: NO_FILTERS });
+    return out.appliedMigrationNames;
+  } finally {
+    engine.free();
+  }
+}
+
+export type TMigrationStatus = {
+  applied: string[];
+  pending: string[];
+  failed: string[];
+  edited: string[];
+  upToDate: boolean;
+};
+
+/** Compares prisma/migrations with the database's _prisma_migrations table. */
+export async function migrationStatus(
+  opts: TMigrationPaths & { factory: SqlMigrationAwareDriverAdapterFactory },
+): Promise<TMigrationStatus> {
+  const { schemaPath, migrationsDir } = paths(opts);
+  const list = readMigrationList(migrationsDir);
+  const engine = await openEngine(opts.factory, schemaPath);
+  try {
+    const out = await engine.diagnoseMigrationHistory({ migrationsList: list, optInToShadowDatabase: false, filters: NO_FILTERS });
+    const all = list.migrationDirectories.map((d) => d.path);
+    const pending =
+      out.history?.diagnostic === "databaseIsBehind" || out.history?.diagnostic === "historiesDiverge"
+        ? out.history.unappliedMigrationNames
+        : out.hasMigrationsTable
+          ? []
+          : all;
+    return {
+      applied: all.filter((n) => !pending.includes(n)),
+      pending,
+      failed: out.failedMigrationNames,
+      edited: out.editedMigrationNames,
+      upToDate: pending.length === 0 && out.failedMigrationNames.length === 0 && out.history === null,
+    };
+  } finally {
+    engine.free();
+  }
+}
+
+/**
+ * Writes a new migration folder with the SQL that takes the existing
+ * migrations to the current schema. `factory` is a scratch database the engine
+ * may use as its shadow (an in-memory PGlite is enough). Returns null when the
+ * schema has no change.
+ */
+export async function createMigration(
+  opts: TMigrationPaths & { name: string; factory: SqlMigrationAwareDriverAdapterFactory; now?: Date },
+): Promise<{ name: string; sql: string } | null> {
+  if (!/^[a-z0-9_]+$/.test(opts.name)) throw new Error("Migration name: use lower-case letters, digits and _ only");
+  const { schemaPath, migrationsDir } = paths(opts);
+  const list = readMigrationList(migrationsDir);
+  const engine = await openEngine(opts.factory, schemaPath);
+  let sql: string;
+  try {
+    const result = await engine.diff({
+      from: list.migrationDirectories.length ? { tag: "migrations", ...list } : { tag: "empty" },
+      to: { tag: "schemaDatamodel", files: [{ path: schemaPath, content: fs.readFileSync(schemaPath, "utf8") }] },
+      script: true,
+      exitCode: null,
+      filters: NO_FILTERS,
+    });
+    sql = (result as { stdout?: string }).stdout ?? "";
+  } finally {
+    engine.free();
+  }
+  if (!sql.trim() || /^-- This is an empty migration\.?\s*$/.test(sql.trim())) return null;
+  const stamp = (opts.now ?? new Date()).toISOString().replace(/\D/g, "").slice(0, 14);
+  const name = `${stamp}_${opts.name}`;
+  fs.mkdirSync(path.join(migrationsDir, name), { recursive: true });
+  fs.writeFileSync(path.join(migrationsDir, name, "migration.sql"), sql);
+  const lockPath = path.join(migrationsDir, LOCKFILE);
+  if (!fs.existsSync(lockPath)) {
+    fs.writeFileSync(
+      lockPath,
+      '# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "postgresql"\n',
+    );
+  }
+  return { name, sql };
+}

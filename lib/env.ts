@@ -1,0 +1,110 @@
+/**
+ * Configuration, read from the environment and validated ONCE. Nothing else in
+ * the project reads process.env (scripts pass what they need through here).
+ *
+ * On the embedded default (no DATABASE_URL) everything works with no
+ * configuration: the data directory holds the PGlite database and the secrets
+ * generated on first start (0600).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import crypto from "node:crypto";
+import { z } from "zod";
+
+const flag = z
+  .enum(["1", "0", "true", "false", "on", "off", "yes", "no", ""])
+  .transform((v) => ["1", "true", "on", "yes"].includes(v));
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** postgres://… — a PostgreSQL server; unset: embedded PGlite under DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://")
+    .optional(),
+  /** Where the embedded database and generated secrets live. */
+  DATA_DIR: z.string().default(".data"),
+  /** "memory" keeps the embedded database in memory (tests). */
+  PGLITE_MODE: z.enum(["file", "memory"]).default("file"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Public base URL of the app (sign-in callbacks, invitation links). */
+  APP_URL: z.string().url().optional(),
+  /** Secret for session tokens; generated into DATA_DIR when unset. */
+  AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
+  /** Bearer secret for GET /api/cron/deliver; the route is off when unset. */
+  CRON_SECRET: z.string().min(16, "CRON_SECRET must be at least 16 characters").optional(),
+  /** Keyring for secrets at rest: "id1:base64key,id2:base64key"; the first is active. */
+  ENCRYPTION_KEYS: z.string().optional(),
+  /** Delivery to private/loopback targets: "1" for all, or a comma list of CIDRs. */
+  DELIVERY_ALLOW_PRIVATE: z.string().default(""),
+  /** The in-process delivery loop started with the server. */
+  DELIVERY_LOOP: flag.default(true),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SEED_ORG_NAME: z.string().default("Acme MSP"),
+  SEED_ADMIN_EMAIL: z.string().email().default("admin@acme.test"),
+  SEED_AUTHOR_EMAIL: z.string().email().default("author@acme.test"),
+  SEED_SUPPORT_EMAIL: z.string().email().default("support@acme.test"),
+  SEED_ADMIN_PASSWORD: z.string().min(8, "SEED_ADMIN_PASSWORD must be at least 8 characters").optional(),
+  SEED_AUTHOR_PASSWORD: z.string().min(8, "SEED_AUTHOR_PASSWORD must be at least 8 characters").optional(),
+  SEED_SUPPORT_PASSWORD: z.string().min(8, "SEED_SUPPORT_PASSWORD must be at least 8 characters").optional(),
+  SEED_API_KEY: z
+    .string()
+    .regex(/^hy_[A-Za-z0-9_-]{20,}$/, "SEED_API_KEY must look like hy_ followed by at least 20 URL-safe characters")
+    .optional(),
+});
+
+export type TEnv = z.infer<typeof ZEnv> & {
+  /** Absolute data directory. */
+  dataDir: string;
+  /** The session secret in force (from AUTH_SECRET or DATA_DIR/auth-secret). */
+  authSecret: string;
+  appUrl: string;
+};
+
+let cached: TEnv | undefined;
+
+/** Reads a secret file from the data directory, creating it (0600) when missing. */
+export function readOrCreateSecretFile(dataDir: string, name: string, make: () => string): string {
+  const file = path.join(dataDir, name);
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  const value = make();
+  try {
+    fs.writeFileSync(file, value + "\n", { mode: 0o600, flag: "wx" });
+    return value;
+  } catch (error) {
+    // Another process created it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return fs.readFileSync(file, "utf8").trim();
+    throw error;
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): TEnv {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = ZEnv.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const env = result.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  const authSecret =
+    env.AUTH_SECRET ?? readOrCreateSecretFile(dataDir, "auth-secret", () => crypto.randomBytes(32).toString("base64url"));
+  const appUrl = (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, "");
+  return { ...env, dataDir, authSecret, appUrl };
+}
+
+/** The validated configuration of this process. */
+export function getEnv(): TEnv {
+  if (!cached) {
+    cached = parseEnv(process.env);
+    // next-auth v4 reads these two from the environment itself.
+    process.env.NEXTAUTH_SECRET ??= cached.authSecret;
+    process.env.NEXTAUTH_URL ??= cached.appUrl;
+  }
+  return cached;
+}
