@@ -87,14 +87,24 @@ export function signStandard(input: StandardSignatureInput): string {
   return input.secrets.map((secret) => `v1,${computeHmac(secret, content).toString("base64")}`).join(" ");
 }
 
-/** `sha256=<lowercase hex HMAC-SHA256(body)>`. */
-export function signHex(secret: string, body: string): string {
-  return `sha256=${computeHmac(secret, body).toString("hex")}`;
+/**
+ * The hex and base64 forms follow the products they come from (seeds 000 and
+ * 001): the HMAC key is the secret exactly as shown to the user (its UTF-8
+ * text, `whsec_` included), which is what a receiver passes to
+ * `createHmac("sha256", secret)` / `hash_hmac('sha256', $body, $secret)`.
+ */
+function computeTextKeyHmac(secret: string, body: string): Buffer {
+  return createHmac("sha256", Buffer.from(secret, "utf8")).update(body, "utf8").digest();
 }
 
-/** Base64 HMAC-SHA256 of the body. */
+/** `sha256=<lowercase hex HMAC-SHA256(secret text, body)>`. */
+export function signHex(secret: string, body: string): string {
+  return `sha256=${computeTextKeyHmac(secret, body).toString("hex")}`;
+}
+
+/** Base64 HMAC-SHA256(secret text, body). */
 export function signBase64(secret: string, body: string): string {
-  return computeHmac(secret, body).toString("base64");
+  return computeTextKeyHmac(secret, body).toString("base64");
 }
 
 const RESERVED_HEADERS = ["webhook-id", "webhook-timestamp", "webhook-signature", BASE64_SIGNATURE_HEADER.toLowerCase()];
