@@ -9,16 +9,9 @@ import { getSessionContext } from "@/lib/auth/session";
 import { AppError, Invalid, Unauthorized, type TFieldIssue } from "@/lib/errors";
 import type { TActor } from "@/lib/auth/actor";
 import { logger } from "@/lib/log";
+import { zodIssuesOf } from "@/lib/validation/issues";
 
-export function zodIssues(error: z.ZodError): TFieldIssue[] {
-  return error.issues.flatMap((i) => {
-    const at = i.path.join(".");
-    if (i.code === "unrecognized_keys") {
-      return i.keys.map((k) => ({ path: at ? `${at}.${k}` : k, message: `Unknown field "${k}"` }));
-    }
-    return [{ path: at || "(body)", message: i.message }];
-  });
-}
+export const zodIssues = (error: z.ZodError): TFieldIssue[] => zodIssuesOf(error);
 
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what = "Request"): z.infer<S> {
   const result = schema.safeParse(value);

@@ -194,6 +194,7 @@ CREATE TABLE "Message" (
     "nextAttemptAt" TIMESTAMP(3),
     "leaseUntil" TIMESTAMP(3),
     "leaseOwner" TEXT,
+    "retryTrigger" "AttemptTrigger" NOT NULL DEFAULT 'AUTO',
     "lastStatusCode" INTEGER,
     "lastError" TEXT,
     "completedAt" TIMESTAMP(3),
@@ -312,6 +313,9 @@ CREATE UNIQUE INDEX "Event_organizationId_externalId_key" ON "Event"("organizati
 
 -- CreateIndex
 CREATE INDEX "Message_status_nextAttemptAt_idx" ON "Message"("status", "nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "Message_status_leaseUntil_idx" ON "Message"("status", "leaseUntil");
 
 -- CreateIndex
 CREATE INDEX "Message_webhookId_createdAt_idx" ON "Message"("webhookId", "createdAt");

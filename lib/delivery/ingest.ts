@@ -1,0 +1,186 @@
+/**
+ * Ingest: one transaction stores the event and one Message per matching
+ * enabled webhook (the transactional outbox). Idempotent on the client's
+ * event id per organization.
+ */
+import crypto from "node:crypto";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { getDb } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
+import { requirePermission, type TActor } from "@/lib/auth/actor";
+import { Invalid } from "@/lib/errors";
+import { logger } from "@/lib/log";
+import {
+  buildWorkspaceEventValues,
+  formatIsoUtc,
+  matchesConditions,
+  valuesSchemaFor,
+  ConditionError,
+  type TCondition,
+  type TEventTypeKey,
+} from "@/lib/catalog";
+import { renderTemplate } from "@/lib/templates";
+import { ZEventIngest, type TEventIngest } from "@/lib/validation/event";
+import { zodIssuesOf } from "@/lib/validation/issues";
+import { NOTIFY_CHANNEL, wakeDeliveryLoops } from "./wake";
+
+type TTx = Prisma.TransactionClient;
+
+export type TIngestResult = { id: string; duplicate: boolean; messages: number };
+
+const WORKSPACE_TYPE: TEventTypeKey = "operation.workspace_executed";
+
+/** Validates an API event body; variable values are checked against the event type. */
+export function parseEventInput(raw: unknown): TEventIngest {
+  const base = ZEventIngest.safeParse(raw);
+  if (!base.success) throw new Invalid(`Event is invalid: ${describe(zodIssuesOf(base.error))}`, zodIssuesOf(base.error));
+  const input = base.data;
+  const data = valuesSchemaFor(input.type).safeParse(input.data);
+  if (!data.success) {
+    const issues = zodIssuesOf(data.error, "data");
+    throw new Invalid(`Event is invalid: ${describe(issues)}`, issues);
+  }
+  if (input.workspaces) {
+    if (input.type !== "operation.executed") throw new Invalid("workspaces are only accepted with type operation.executed", [{ path: "workspaces", message: "Only for operation.executed" }]);
+    const ws = valuesSchemaFor(WORKSPACE_TYPE);
+    input.workspaces.forEach((w, i) => {
+      const r = ws.safeParse(w);
+      if (!r.success) {
+        const issues = zodIssuesOf(r.error, `workspaces.${i}`);
+        throw new Invalid(`Event is invalid: ${describe(issues)}`, issues);
+      }
+    });
+  }
+  return input;
+}
+
+function describe(issues: { path: string; message: string }[]): string {
+  const first = issues[0];
+  return first ? `${first.path}: ${first.message}` : "invalid";
+}
+
+/** POST /api/v1/events: the organization's platform reports something that happened. */
+export async function ingestEvent(opts: { actor: TActor; input: unknown; now?: Date }): Promise<TIngestResult> {
+  requirePermission(opts.actor, "event:ingest");
+  const input = parseEventInput(opts.input);
+  return storeEvent({ organizationId: opts.actor.organizationId, input, now: opts.now });
+}
+
+type TCandidate = {
+  id: string;
+  eventTypes: string[];
+  template: string;
+  allResources: boolean;
+  conditions: unknown;
+  loopThreshold: number;
+  resources: { resource: { externalId: string; kind: string } }[];
+};
+
+function commonValues(org: { id: string; name: string }, type: string, occurredAt: Date) {
+  return { event_type: type, organization_id: org.id, organization_name: org.name, timestamp: formatIsoUtc(occurredAt) };
+}
+
+function matches(webhook: TCandidate, values: Record<string, unknown>, resource: string | undefined, depth: number, eventId: string): boolean {
+  if (webhook.loopThreshold > 0 && depth > webhook.loopThreshold) {
+    logger.warn({ webhookId: webhook.id, eventId, causationDepth: depth, loopThreshold: webhook.loopThreshold }, "loop guard: event not fanned out to webhook");
+    return false;
+  }
+  if (!webhook.allResources && !(resource && webhook.resources.some((r) => r.resource.externalId === resource))) return false;
+  const conditions = (webhook.conditions ?? []) as TCondition[];
+  if (conditions.length === 0) return true;
+  try {
+    return matchesConditions(conditions, values);
+  } catch (error) {
+    if (error instanceof ConditionError) {
+      logger.warn({ webhookId: webhook.id, eventId, reason: error.message }, "condition could not be evaluated: webhook skipped");
+      return false;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Stores a validated event and its messages. Used by the API and by internal
+ * emits (object.* events for webhooks changed through Hookyard), optionally
+ * inside the caller's transaction.
+ */
+export async function storeEvent(opts: {
+  organizationId: string;
+  input: TEventIngest;
+  actorUserId?: string;
+  now?: Date;
+  tx?: TTx;
+}): Promise<TIngestResult> {
+  const { input, organizationId } = opts;
+  const now = opts.now ?? new Date();
+  const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
+  const depth = input.causationDepth ?? 0;
+
+  const work = async (tx: TTx): Promise<TIngestResult> => {
+    if (input.id) {
+      const existing = await tx.event.findUnique({ where: { organizationId_externalId: { organizationId, externalId: input.id } } });
+      if (existing) return { id: existing.id, duplicate: true, messages: existing.messageCount };
+    }
+    const org = await tx.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { id: true, name: true } });
+    const wantTypes = [input.type, ...(input.type === "operation.executed" && input.workspaces?.length ? [WORKSPACE_TYPE] : [])];
+    const webhooks: TCandidate[] = await tx.webhook.findMany({
+      where: { organizationId, enabled: true, eventTypes: { hasSome: wantTypes } },
+      select: {
+        id: true, eventTypes: true, template: true, allResources: true, conditions: true, loopThreshold: true,
+        resources: { select: { resource: { select: { externalId: true, kind: true } } } },
+      },
+    });
+
+    const eventId = crypto.randomUUID();
+    const messages: Prisma.MessageCreateManyInput[] = [];
+    const base = { ...input.data, ...commonValues(org, input.type, occurredAt) };
+    for (const webhook of webhooks) {
+      if (webhook.eventTypes.includes(input.type) && matches(webhook, base, input.resource, depth, eventId)) {
+        messages.push({ id: crypto.randomUUID(), organizationId, webhookId: webhook.id, eventId, body: renderTemplate(webhook.template, base), nextAttemptAt: now });
+      }
+      if (input.type === "operation.executed" && webhook.eventTypes.includes(WORKSPACE_TYPE)) {
+        (input.workspaces ?? []).forEach((workspace, index) => {
+          const values = { ...buildWorkspaceEventValues(input.data, workspace), ...commonValues(org, WORKSPACE_TYPE, occurredAt) };
+          if (!matches(webhook, values, input.resource, depth, eventId)) return;
+          messages.push({ id: crypto.randomUUID(), organizationId, webhookId: webhook.id, eventId, workspaceIndex: index, body: renderTemplate(webhook.template, values), nextAttemptAt: now });
+        });
+      }
+    }
+
+    await tx.event.create({
+      data: {
+        id: eventId,
+        organizationId,
+        externalId: input.id ?? null,
+        type: input.type,
+        resourceExtId: input.resource ?? null,
+        occurredAt,
+        data: input.data as Prisma.InputJsonValue,
+        workspaces: input.workspaces ? (input.workspaces as Prisma.InputJsonValue) : undefined,
+        causationDepth: depth,
+        actorUserId: opts.actorUserId ?? null,
+        messageCount: messages.length,
+      },
+    });
+    if (messages.length) {
+      await tx.message.createMany({ data: messages });
+      if (getEnv().DATABASE_URL) await tx.$executeRawUnsafe(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`);
+    }
+    return { id: eventId, duplicate: false, messages: messages.length };
+  };
+
+  if (opts.tx) return work(opts.tx);
+  let result: TIngestResult;
+  try {
+    result = await getDb().$transaction(work, { timeout: 30_000, maxWait: 10_000 });
+  } catch (error) {
+    // Two requests with the same id at once: the loser returns the winner's result.
+    if (input.id && (error as { code?: string }).code === "P2002") {
+      const existing = await getDb().event.findUnique({ where: { organizationId_externalId: { organizationId, externalId: input.id } } });
+      if (existing) return { id: existing.id, duplicate: true, messages: existing.messageCount };
+    }
+    throw error;
+  }
+  if (result.messages > 0) wakeDeliveryLoops();
+  return result;
+}

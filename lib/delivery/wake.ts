@@ -1,0 +1,19 @@
+/**
+ * Wakes delivery loops when ingestion creates messages: in this process at
+ * once, and (on PostgreSQL) other processes through LISTEN/NOTIFY, which the
+ * ingest transaction sends on commit.
+ */
+import { EventEmitter } from "node:events";
+
+export const NOTIFY_CHANNEL = "hookyard_messages";
+const emitter = new EventEmitter();
+emitter.setMaxListeners(100);
+
+export function wakeDeliveryLoops(): void {
+  emitter.emit("wake");
+}
+
+export function onDeliveryWake(listener: () => void): () => void {
+  emitter.on("wake", listener);
+  return () => emitter.off("wake", listener);
+}

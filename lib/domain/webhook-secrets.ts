@@ -1,0 +1,67 @@
+/**
+ * Encrypted webhook secrets (signing secrets, endpoint passwords, tokens,
+ * API-key values, client keys). Plaintext exists only in memory: on creation
+ * (returned once), on an audited reveal, and while a delivery signs or
+ * authenticates.
+ */
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { getDb } from "@/lib/db/client";
+import { getKeyring } from "@/lib/crypto/keyring";
+import { decryptSecret, encryptSecret, maskSecret } from "@/lib/crypto/secrets";
+
+export type TSecretField = "signing" | "auth.password" | "auth.token" | "auth.value" | "auth.key";
+type TTx = Prisma.TransactionClient;
+
+export async function storeWebhookSecret(opts: {
+  tx: TTx;
+  organizationId: string;
+  webhookId: string;
+  field: TSecretField;
+  plaintext: string;
+  /** Replace (delete) the field's other values; signing rotation keeps them instead. */
+  replace: boolean;
+}): Promise<void> {
+  if (opts.replace) await opts.tx.webhookSecret.deleteMany({ where: { webhookId: opts.webhookId, organizationId: opts.organizationId, field: opts.field } });
+  const keyring = getKeyring();
+  await opts.tx.webhookSecret.create({
+    data: {
+      organizationId: opts.organizationId,
+      webhookId: opts.webhookId,
+      field: opts.field,
+      keyId: keyring.active,
+      ciphertext: encryptSecret(keyring, opts.plaintext, { organizationId: opts.organizationId, ownerId: opts.webhookId, field: opts.field }),
+      last4: maskSecret(opts.plaintext),
+    },
+  });
+}
+
+export type TOpenSecrets = { signing: string[]; auth: Partial<Record<Exclude<TSecretField, "signing">, string>> };
+
+/** Decrypts a webhook's secrets in force at `now` (newest signing secret first). */
+export async function openWebhookSecrets(opts: { organizationId: string; webhookId: string; now?: Date; tx?: TTx }): Promise<TOpenSecrets> {
+  const now = opts.now ?? new Date();
+  const rows = await (opts.tx ?? getDb()).webhookSecret.findMany({
+    where: { organizationId: opts.organizationId, webhookId: opts.webhookId, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    orderBy: { createdAt: "desc" },
+  });
+  const keyring = getKeyring();
+  const result: TOpenSecrets = { signing: [], auth: {} };
+  for (const row of rows) {
+    const plain = decryptSecret(keyring, row.ciphertext, { organizationId: row.organizationId, ownerId: row.webhookId, field: row.field });
+    if (row.field === "signing") result.signing.push(plain);
+    else result.auth[row.field as Exclude<TSecretField, "signing">] ??= plain;
+  }
+  return result;
+}
+
+export type TSecretSummary = { id: string; field: string; masked: string; createdAt: Date; expiresAt: Date | null };
+
+export async function summarizeWebhookSecrets(opts: { organizationId: string; webhookId: string; now?: Date }): Promise<TSecretSummary[]> {
+  const now = opts.now ?? new Date();
+  const rows = await getDb().webhookSecret.findMany({
+    where: { organizationId: opts.organizationId, webhookId: opts.webhookId, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    select: { id: true, field: true, last4: true, createdAt: true, expiresAt: true },
+    orderBy: { createdAt: "desc" },
+  });
+  return rows.map((r) => ({ id: r.id, field: r.field, masked: r.last4, createdAt: r.createdAt, expiresAt: r.expiresAt }));
+}
