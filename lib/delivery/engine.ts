@@ -51,26 +51,35 @@ export async function claimDueMessages(opts: {
   leaseMs: number;
   now: Date;
   excludeWebhookIds?: string[];
+  /** At most this many messages of one webhook per claim, so one slow endpoint cannot fill every slot. */
+  perWebhookLimit?: number;
 }): Promise<TClaimedMessage[]> {
   if (opts.limit <= 0) return [];
   const leaseUntil = new Date(opts.now.getTime() + opts.leaseMs);
   const exclude = opts.excludeWebhookIds ?? [];
+  const due = `(("status" = 'PENDING' AND "nextAttemptAt" <= $3) OR ("status" = 'IN_PROGRESS' AND "leaseUntil" < $3))`;
   const rows = await getDb().$queryRawUnsafe<TClaimedMessage[]>(
-    `UPDATE "Message" AS m
+    `WITH candidates AS (
+        SELECT "id", "nextAttemptAt",
+               row_number() OVER (PARTITION BY "webhookId" ORDER BY "nextAttemptAt" ASC NULLS FIRST) AS rank
+          FROM (SELECT "id", "webhookId", "nextAttemptAt" FROM "Message"
+                 WHERE ${due} ${exclude.length ? `AND "webhookId" <> ALL($6::uuid[])` : ""}
+                 ORDER BY "nextAttemptAt" ASC NULLS FIRST
+                 LIMIT $4 * 8) AS due_now
+     )
+     UPDATE "Message" AS m
         SET "status" = 'IN_PROGRESS', "leaseUntil" = $1, "leaseOwner" = $2, "updatedAt" = $3
       WHERE m."id" IN (
         SELECT "id" FROM "Message"
-         WHERE (("status" = 'PENDING' AND "nextAttemptAt" <= $3)
-             OR ("status" = 'IN_PROGRESS' AND "leaseUntil" < $3))
-           ${exclude.length ? `AND "webhookId" <> ALL($5::uuid[])` : ""}
-         ORDER BY "nextAttemptAt" ASC NULLS FIRST
-         LIMIT $4
+         WHERE "id" IN (SELECT "id" FROM candidates WHERE rank <= $5 ORDER BY "nextAttemptAt" ASC NULLS FIRST LIMIT $4)
+           AND ${due}
          FOR UPDATE SKIP LOCKED)
       RETURNING m."id", m."organizationId", m."webhookId", m."eventId", m."body", m."attemptCount", m."retryTrigger"`,
     leaseUntil,
     opts.owner,
     opts.now,
     opts.limit,
+    opts.perWebhookLimit ?? opts.limit,
     ...(exclude.length ? [exclude] : []),
   );
   return rows;
@@ -226,6 +235,7 @@ export async function runDeliveryPass(opts: TEngineOptions & {
   maxMessages?: number;
   concurrency?: number;
   excludeWebhookIds?: string[];
+  perWebhookLimit?: number;
   onClaimed?: (messages: TClaimedMessage[]) => void;
   onSettled?: (message: TClaimedMessage) => void;
 } = {}): Promise<TPassSummary> {
@@ -242,6 +252,7 @@ export async function runDeliveryPass(opts: TEngineOptions & {
     leaseMs: engine.leaseMs,
     now: engine.now(),
     excludeWebhookIds: opts.excludeWebhookIds,
+    perWebhookLimit: opts.perWebhookLimit,
   });
   opts.onClaimed?.(claimed);
   const summary: TPassSummary = { claimed: claimed.length, succeeded: 0, retrying: 0, failed: 0, skipped: 0, lost: 0, errors: 0 };

@@ -1,0 +1,20 @@
+import { getEnv } from "@/lib/env";
+import { constantTimeEqual } from "@/lib/crypto/tokens";
+import { Unauthorized, NotFound } from "@/lib/errors";
+import { runDeliveryPass, type TPassSummary } from "./engine";
+import { purgeExpiredDeliveries } from "./retention";
+
+/** Bearer $CRON_SECRET, compared in constant time; the route does not exist without a secret. */
+export function authorizeCron(header: string | null): void {
+  const secret = getEnv().CRON_SECRET;
+  if (!secret) throw new NotFound("Cron delivery (set CRON_SECRET to enable it)");
+  const presented = /^Bearer\s+(.+)$/i.exec(header ?? "")?.[1] ?? "";
+  if (!constantTimeEqual(presented, secret)) throw new Unauthorized("Missing or wrong cron secret.");
+}
+
+export async function runCronDelivery(): Promise<TPassSummary & { purged: { attempts: number; messages: number } }> {
+  // Bounded so the pass ends well within a platform's request limit.
+  const summary = await runDeliveryPass({ maxMessages: 200, concurrency: 32, sendTimeoutMs: 15_000 });
+  const purged = await purgeExpiredDeliveries();
+  return { ...summary, purged };
+}

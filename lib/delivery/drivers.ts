@@ -1,0 +1,25 @@
+/** The drivers' shared start-up: the in-process loop with the server, or a worker process. */
+import { getEnv } from "@/lib/env";
+import { logger } from "@/lib/log";
+import { startDeliveryLoop, type TDeliveryLoop, type TLoopOptions } from "./loop";
+
+const holder = globalThis as unknown as { __hookyardLoop?: TDeliveryLoop };
+
+export function startConfiguredDeliveryLoop(extra: TLoopOptions = {}): TDeliveryLoop {
+  const env = getEnv();
+  holder.__hookyardLoop ??= startDeliveryLoop({ listenUrl: env.DATABASE_URL, ...extra });
+  logger.info({ database: env.DATABASE_URL ? "postgres" : "pglite" }, "delivery loop started");
+  return holder.__hookyardLoop;
+}
+
+/** Called from instrumentation.ts when the Next.js server starts. */
+export function startServerDeliveryLoop(): void {
+  if (!getEnv().DELIVERY_LOOP) {
+    logger.info("in-process delivery loop is off (DELIVERY_LOOP=0): use npm run worker or the cron route");
+    return;
+  }
+  const loop = startConfiguredDeliveryLoop();
+  const stop = () => void loop.stop();
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}

@@ -1,0 +1,31 @@
+/**
+ * `npm run worker`: a separate delivery process. Several may run against one
+ * PostgreSQL database (SKIP LOCKED leases keep them apart). On the embedded
+ * database the app's own loop delivers; PGlite belongs to one process.
+ * SIGTERM/SIGINT: stop claiming, finish the sends in flight, exit.
+ */
+import { getEnv } from "@/lib/env";
+import { closeDb } from "@/lib/db/client";
+import { migrateDatabase } from "@/lib/db/setup";
+import { startConfiguredDeliveryLoop } from "@/lib/delivery/drivers";
+import { logger } from "@/lib/log";
+
+async function main(): Promise<void> {
+  const env = getEnv();
+  if (!env.DATABASE_URL) logger.warn("worker on the embedded database: do not run it beside the app on the same DATA_DIR");
+  await migrateDatabase();
+  const loop = startConfiguredDeliveryLoop({ concurrency: Number(process.argv[2] ?? 32) || 32 });
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, "worker stopping");
+    await loop.stop();
+    await closeDb();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  logger.error({ err: error }, "worker failed to start");
+  process.exit(1);
+});
