@@ -59,21 +59,19 @@ export async function claimDueMessages(opts: {
   const exclude = opts.excludeWebhookIds ?? [];
   const due = `(("status" = 'PENDING' AND "nextAttemptAt" <= $3) OR ("status" = 'IN_PROGRESS' AND "leaseUntil" < $3))`;
   const rows = await getDb().$queryRawUnsafe<TClaimedMessage[]>(
-    `WITH candidates AS (
-        SELECT "id", "nextAttemptAt",
-               row_number() OVER (PARTITION BY "webhookId" ORDER BY "nextAttemptAt" ASC NULLS FIRST) AS rank
-          FROM (SELECT "id", "webhookId", "nextAttemptAt" FROM "Message"
-                 WHERE ${due} ${exclude.length ? `AND "webhookId" <> ALL($6::uuid[])` : ""}
-                 ORDER BY "nextAttemptAt" ASC NULLS FIRST
-                 LIMIT $4 * 8) AS due_now
+    `WITH locked AS (
+        SELECT "id", "webhookId", "nextAttemptAt" FROM "Message"
+         WHERE ${due} ${exclude.length ? `AND "webhookId" <> ALL($6::uuid[])` : ""}
+         ORDER BY "nextAttemptAt" ASC NULLS FIRST
+         LIMIT $4 * 4
+         FOR UPDATE SKIP LOCKED
+     ), ranked AS (
+        SELECT "id", "nextAttemptAt", row_number() OVER (PARTITION BY "webhookId" ORDER BY "nextAttemptAt" ASC NULLS FIRST) AS rank
+          FROM locked
      )
      UPDATE "Message" AS m
         SET "status" = 'IN_PROGRESS', "leaseUntil" = $1, "leaseOwner" = $2, "updatedAt" = $3
-      WHERE m."id" IN (
-        SELECT "id" FROM "Message"
-         WHERE "id" IN (SELECT "id" FROM candidates WHERE rank <= $5 ORDER BY "nextAttemptAt" ASC NULLS FIRST LIMIT $4)
-           AND ${due}
-         FOR UPDATE SKIP LOCKED)
+      WHERE m."id" IN (SELECT "id" FROM ranked WHERE rank <= $5 ORDER BY "nextAttemptAt" ASC NULLS FIRST LIMIT $4)
       RETURNING m."id", m."organizationId", m."webhookId", m."eventId", m."body", m."attemptCount", m."retryTrigger"`,
     leaseUntil,
     opts.owner,

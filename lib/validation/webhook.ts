@@ -102,6 +102,10 @@ export const ZBatching = z
     if (b.mode === "COUNT" && !b.count) ctx.addIssue({ code: "custom", path: ["count"], message: "Count-based batching needs count ≥ 1" });
   });
 
+const ZAutoDisableAfter = z.number().int().min(0, "autoDisableAfter must be 0 (never) to 1000").max(1000, "autoDisableAfter must be 0 (never) to 1000");
+const ZLogRetentionDays = z.number().int().min(1, "logRetentionDays must be 1 to 365").max(365, "logRetentionDays must be 1 to 365");
+const ZLoopThreshold = z.number().int().min(0, "loopThreshold must be 0 to 20").max(20, "loopThreshold must be 0 to 20");
+
 const templateField = z
   .string({ error: (iss) => (iss.input === undefined ? "template is required" : "template must be a string") })
   .min(1, "template must not be empty")
@@ -128,11 +132,11 @@ const fields = {
   customHeaders: z.array(ZCustomHeader).max(MAX_CUSTOM_HEADERS, `At most ${MAX_CUSTOM_HEADERS} custom headers`).default([]),
   signing: ZSigning.default({ standard: true, hexHeader: null, base64: false }),
   auth: ZAuth.default({ type: "NONE" }),
-  autoDisableAfter: z.number().int().min(0, "autoDisableAfter must be 0 (never) to 1000").max(1000, "autoDisableAfter must be 0 (never) to 1000").default(0),
+  autoDisableAfter: ZAutoDisableAfter.default(0),
   notifyOnFailure: z.boolean().default(true),
-  logRetentionDays: z.number().int().min(1, "logRetentionDays must be 1 to 365").max(365, "logRetentionDays must be 1 to 365").default(28),
+  logRetentionDays: ZLogRetentionDays.default(28),
   batching: ZBatching.default({ mode: "NONE", intervalSeconds: null, count: null, limit: null }),
-  loopThreshold: z.number().int().min(0).max(20, "loopThreshold must be 0 to 20").default(3),
+  loopThreshold: ZLoopThreshold.default(3),
 };
 
 type TCrossCheck = { eventTypes?: TEventTypeKey[]; template?: string; conditions?: unknown[]; allResources?: boolean; resources?: string[] };
@@ -173,11 +177,11 @@ export const ZWebhookPatch = z.strictObject({
   customHeaders: z.array(ZCustomHeader).max(MAX_CUSTOM_HEADERS, `At most ${MAX_CUSTOM_HEADERS} custom headers`).optional(),
   signing: ZSigning.optional(),
   auth: ZAuth.optional(),
-  autoDisableAfter: fields.autoDisableAfter.optional(),
+  autoDisableAfter: ZAutoDisableAfter.optional(),
   notifyOnFailure: z.boolean().optional(),
-  logRetentionDays: fields.logRetentionDays.optional(),
+  logRetentionDays: ZLogRetentionDays.optional(),
   batching: ZBatching.optional(),
-  loopThreshold: fields.loopThreshold.optional(),
+  loopThreshold: ZLoopThreshold.optional(),
 });
 export type TWebhookPatch = z.output<typeof ZWebhookPatch>;
 

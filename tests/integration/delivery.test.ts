@@ -1,0 +1,359 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { Webhook as StandardWebhook } from "standardwebhooks";
+import { createTestDb, type TTestDb } from "./helpers/db";
+import { createTwoOrgs } from "./helpers/fixtures";
+import { makeWebhook } from "./helpers/webhooks";
+import { respond, startReceiver, type TReceiver } from "../helpers/receiver";
+import { ingestEvent } from "@/lib/delivery/ingest";
+import { runDeliveryPass, claimDueMessages } from "@/lib/delivery/engine";
+import { setDeliveryAllowPrivate } from "@/lib/delivery/config";
+import { getWebhookMetrics, listAttempts, recoverFailedMessages, retryMessage, testWebhook } from "@/lib/domain/deliveries";
+import { setWebhookEnabled, updateWebhook } from "@/lib/domain/webhooks";
+import { renderTemplate } from "@/lib/templates";
+import { getEventType } from "@/lib/catalog";
+import { closeHttpAgents } from "@/lib/delivery/http";
+
+let t: TTestDb;
+let orgs: Awaited<ReturnType<typeof createTwoOrgs>>;
+let rx: TReceiver;
+
+beforeAll(async () => {
+  setDeliveryAllowPrivate(true);
+  t = await createTestDb();
+  orgs = await createTwoOrgs();
+  rx = await startReceiver();
+});
+afterAll(async () => {
+  await rx.close();
+  await closeHttpAgents();
+  await t.close();
+  setDeliveryAllowPrivate(undefined);
+});
+afterEach(async () => {
+  rx.setHandler(respond(200));
+  rx.received.length = 0;
+  await t.db.webhook.updateMany({ data: { enabled: false } });
+});
+
+const admin = () => orgs.a.admin.actor;
+const alert = (extra: Record<string, unknown> = {}) => ({
+  type: "alert.active",
+  resource: "alert-cpu",
+  data: { alert_name: "CPU above 90%", workspace_name: "SRV-01", ...extra },
+});
+
+/** Runs passes on a fake clock until nothing is due at `clock`. */
+async function drain(clock: { now: Date }) {
+  for (let i = 0; i < 20; i++) {
+    const s = await runDeliveryPass({ now: () => clock.now, random: () => 0.5 });
+    if (s.claimed === 0) return;
+  }
+}
+
+describe("ingest → outbox → delivery", () => {
+  it("delivers the rendered template, signed, with a stable webhook-id", async () => {
+    const { webhook, signingSecret } = await makeWebhook(admin(), rx.url);
+    const res = await ingestEvent({ actor: orgs.a.apiKey.row ? { ...admin(), role: "ADMIN" } : admin(), input: alert() });
+    expect(res).toMatchObject({ duplicate: false, messages: 1 });
+    const summary = await runDeliveryPass();
+    expect(summary).toMatchObject({ claimed: 1, succeeded: 1 });
+    expect(rx.received).toHaveLength(1);
+    const got = rx.received[0]!;
+    const message = await t.db.message.findFirstOrThrow({ where: { webhookId: webhook.id } });
+    const event = await t.db.event.findUniqueOrThrow({ where: { id: res.id } });
+    const org = await t.db.organization.findUniqueOrThrow({ where: { id: orgs.a.org.id } });
+    const expected = renderTemplate(getEventType("alert.active").defaultTemplate, {
+      ...alert().data, event_type: "alert.active", organization_id: org.id, organization_name: org.name, timestamp: event.occurredAt,
+    });
+    expect(got.body).toBe(expected);
+    expect(JSON.parse(got.body)).toBeTruthy();
+    expect(got.headers["webhook-id"]).toBe(message.id);
+    expect(got.headers["content-type"]).toBe("application/json");
+    expect(got.headers["user-agent"]).toMatch(/^Hookyard\//);
+    expect(() => new StandardWebhook(signingSecret).verify(got.body, got.headers as Record<string, string>)).not.toThrow();
+    expect(message).toMatchObject({ status: "SUCCEEDED", attemptCount: 1, lastStatusCode: 200 });
+  });
+
+  it("is idempotent on the client's event id", async () => {
+    await makeWebhook(admin(), rx.url);
+    const first = await ingestEvent({ actor: admin(), input: { ...alert(), id: "evt-42" } });
+    const again = await ingestEvent({ actor: admin(), input: { ...alert({ alert_name: "changed" }), id: "evt-42" } });
+    expect(again).toEqual({ id: first.id, duplicate: true, messages: first.messages });
+    expect(await t.db.event.count({ where: { organizationId: orgs.a.org.id, externalId: "evt-42" } })).toBe(1);
+    expect(await t.db.message.count({ where: { eventId: first.id } })).toBe(1);
+    // The same id in another organization is another event.
+    const other = await ingestEvent({ actor: orgs.b.admin.actor, input: { ...alert(), id: "evt-42" } });
+    expect(other.duplicate).toBe(false);
+  });
+
+  it("fans an operation on three workspaces out to 1 + 3 messages", async () => {
+    const op = await makeWebhook(admin(), rx.url, { eventTypes: ["operation.executed"], template: getEventType("operation.executed").defaultTemplate });
+    const ws = await makeWebhook(admin(), rx.url, { eventTypes: ["operation.workspace_executed"], template: getEventType("operation.workspace_executed").defaultTemplate });
+    const res = await ingestEvent({
+      actor: admin(),
+      input: {
+        type: "operation.executed",
+        resource: "op-restart",
+        data: { operation_type: "Restart", status: "Finished" },
+        workspaces: [{ workspace_name: "PC-1" }, { workspace_name: "PC-2" }, { workspace_name: "PC-3" }],
+      },
+    });
+    expect(res.messages).toBe(4);
+    expect(await t.db.message.count({ where: { webhookId: op.webhook.id } })).toBe(1);
+    const perWs = await t.db.message.findMany({ where: { webhookId: ws.webhook.id }, orderBy: { workspaceIndex: "asc" } });
+    expect(perWs.map((m) => m.workspaceIndex)).toEqual([0, 1, 2]);
+    expect(perWs.map((m) => m.body.includes(`PC-${(m.workspaceIndex ?? 0) + 1}`))).toEqual([true, true, true]);
+    await runDeliveryPass();
+    expect(rx.received).toHaveLength(4);
+  });
+
+  it("matches selected resources and conditions only", async () => {
+    await t.db.resource.createMany({ data: [
+      { organizationId: orgs.a.org.id, kind: "alert", externalId: "alert-cpu", name: "CPU" },
+      { organizationId: orgs.a.org.id, kind: "alert", externalId: "alert-disk", name: "Disk" },
+    ], skipDuplicates: true });
+    const { webhook } = await makeWebhook(admin(), rx.url, {
+      allResources: false,
+      resources: ["alert-cpu"],
+      conditions: [{ variable: "workspace_name", operator: "starts_with", value: "SRV" }],
+    });
+    expect((await ingestEvent({ actor: admin(), input: alert() })).messages).toBe(1);
+    expect((await ingestEvent({ actor: admin(), input: { ...alert(), resource: "alert-disk" } })).messages).toBe(0);
+    expect((await ingestEvent({ actor: admin(), input: alert({ workspace_name: "PC-9" }) })).messages).toBe(0);
+    expect(await t.db.message.count({ where: { webhookId: webhook.id } })).toBe(1);
+  });
+
+  it("does not fan out to disabled webhooks or other organizations' webhooks", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    await setWebhookEnabled({ actor: admin(), id: webhook.id, enabled: false });
+    await makeWebhook(orgs.b.admin.actor, rx.url);
+    expect((await ingestEvent({ actor: admin(), input: alert() })).messages).toBe(0);
+  });
+
+  it("refuses bad events with a message naming the field and stores nothing", async () => {
+    const before = await t.db.event.count();
+    await expect(ingestEvent({ actor: admin(), input: { type: "alert.nope", data: {} } })).rejects.toMatchObject({ status: 400, issues: [{ path: "type" }] });
+    await expect(ingestEvent({ actor: admin(), input: { type: "alert.active", data: { alert_name: 5 } } })).rejects.toMatchObject({ issues: [{ path: "data.alert_name" }] });
+    await expect(ingestEvent({ actor: admin(), input: { type: "alert.active", data: { no_such: "x" } } })).rejects.toThrow(/Unknown (variable|field)/);
+    await expect(ingestEvent({ actor: admin(), input: { type: "alert.active", data: {}, extra: 1 } })).rejects.toMatchObject({ issues: [{ path: "extra" }] });
+    await expect(ingestEvent({ actor: orgs.a.support.actor, input: alert() })).rejects.toMatchObject({ status: 403 });
+    expect(await t.db.event.count()).toBe(before);
+  });
+});
+
+describe("retries", () => {
+  it("retries on the schedule and counts one message once: 3 failures then success", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    rx.setHandler((_r, res, i) => respond(i < 3 ? 500 : 200)(_r, res, i));
+    const clock = { now: new Date("2026-01-01T00:00:00Z") };
+    await ingestEvent({ actor: admin(), input: alert(), now: clock.now });
+    const starts: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const s = await runDeliveryPass({ now: () => clock.now, random: () => 0.5 });
+      expect(s.claimed).toBe(1);
+      starts.push(clock.now.getTime());
+      const m = await t.db.message.findFirstOrThrow({ where: { webhookId: webhook.id } });
+      if (m.nextAttemptAt && m.status === "PENDING") {
+        // Not due a moment before its time.
+        expect((await runDeliveryPass({ now: () => new Date(m.nextAttemptAt!.getTime() - 1) })).claimed).toBe(0);
+        clock.now = m.nextAttemptAt;
+      }
+    }
+    const gaps = starts.slice(1).map((s, i) => s - starts[i]!);
+    expect(gaps).toEqual([5_000, 300_000, 1_800_000]);
+    const message = await t.db.message.findFirstOrThrow({ where: { webhookId: webhook.id } });
+    expect(message).toMatchObject({ status: "SUCCEEDED", attemptCount: 4 });
+    const attempts = await t.db.attempt.findMany({ where: { messageId: message.id }, orderBy: { attemptNumber: "asc" } });
+    expect(attempts.map((a) => [a.attemptNumber, a.success, a.statusCode])).toEqual([[1, false, 500], [2, false, 500], [3, false, 500], [4, true, 200]]);
+    expect(new Set(rx.received.map((r) => r.headers["webhook-id"]))).toEqual(new Set([message.id]));
+    const metrics = await getWebhookMetrics({ actor: admin(), id: webhook.id, now: clock.now });
+    expect(metrics).toMatchObject({ successful: 1, failed: 0, pending: 0, total: 1, successRate: 1 });
+  });
+
+  it("stops at 410 Gone", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    rx.setHandler(respond(410));
+    await ingestEvent({ actor: admin(), input: alert() });
+    await runDeliveryPass();
+    expect(await t.db.message.findFirstOrThrow({ where: { webhookId: webhook.id } })).toMatchObject({ status: "FAILED", attemptCount: 1, nextAttemptAt: null });
+  });
+
+  it("honours Retry-After within [scheduled, 2×scheduled]", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    rx.setHandler(respond(503, "busy", { "retry-after": "8" }));
+    const now = new Date("2026-01-01T00:00:00Z");
+    await ingestEvent({ actor: admin(), input: alert(), now });
+    await runDeliveryPass({ now: () => now, random: () => 0.5 });
+    const m = await t.db.message.findFirstOrThrow({ where: { webhookId: webhook.id } });
+    expect(m.nextAttemptAt!.getTime() - now.getTime()).toBe(8_000);
+    rx.setHandler(respond(429, "slow down", { "retry-after": "3600" }));
+    await runDeliveryPass({ now: () => m.nextAttemptAt!, random: () => 0.5 });
+    const m2 = await t.db.message.findFirstOrThrow({ where: { webhookId: webhook.id } });
+    expect(m2.nextAttemptAt!.getTime() - m.nextAttemptAt!.getTime()).toBe(600_000); // 2 × 5 min
+  });
+
+  it("gives up after 8 attempts and notifies admins", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    rx.setHandler(respond(500));
+    const clock = { now: new Date("2026-02-01T00:00:00Z") };
+    await ingestEvent({ actor: admin(), input: alert(), now: clock.now });
+    for (let i = 0; i < 8; i++) {
+      await runDeliveryPass({ now: () => clock.now });
+      const m = await t.db.message.findFirstOrThrow({ where: { webhookId: webhook.id } });
+      if (m.nextAttemptAt) clock.now = m.nextAttemptAt;
+    }
+    const m = await t.db.message.findFirstOrThrow({ where: { webhookId: webhook.id } });
+    expect(m).toMatchObject({ status: "FAILED", attemptCount: 8, nextAttemptAt: null });
+    expect(await t.db.attempt.count({ where: { messageId: m.id } })).toBe(8);
+    expect(await t.db.notification.count({ where: { organizationId: orgs.a.org.id, kind: "message.failed", userId: orgs.a.admin.user.id } })).toBeGreaterThan(0);
+    expect((await getWebhookMetrics({ actor: admin(), id: webhook.id, now: clock.now })).failed).toBe(1);
+  });
+
+  it("Retry now and Recover put failed messages back, counted as manual, still one message", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    rx.setHandler(respond(410));
+    await ingestEvent({ actor: admin(), input: alert() });
+    await ingestEvent({ actor: admin(), input: alert() });
+    await runDeliveryPass();
+    const failed = await t.db.message.findMany({ where: { webhookId: webhook.id, status: "FAILED" } });
+    expect(failed).toHaveLength(2);
+    rx.setHandler(respond(200));
+    await expect(retryMessage({ actor: orgs.a.author.actor, id: failed[0]!.id })).rejects.toMatchObject({ status: 403 });
+    await expect(retryMessage({ actor: orgs.b.admin.actor, id: failed[0]!.id })).rejects.toMatchObject({ status: 404 });
+    await retryMessage({ actor: orgs.a.support.actor, id: failed[0]!.id });
+    await runDeliveryPass();
+    const retried = await t.db.attempt.findFirstOrThrow({ where: { messageId: failed[0]!.id, attemptNumber: 2 } });
+    expect(retried).toMatchObject({ trigger: "MANUAL", success: true });
+    expect((await recoverFailedMessages({ actor: orgs.a.support.actor, id: webhook.id, since: new Date(Date.now() - 60_000) })).recovered).toBe(1);
+    await runDeliveryPass();
+    expect(await t.db.message.count({ where: { webhookId: webhook.id, status: "SUCCEEDED" } })).toBe(2);
+    expect((await getWebhookMetrics({ actor: admin(), id: webhook.id })).total).toBe(2);
+  });
+});
+
+describe("leases and crash safety", () => {
+  it("re-delivers a message whose worker died before recording, with the same webhook-id, counted once", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    const clock = { now: new Date("2026-03-01T00:00:00Z") };
+    await ingestEvent({ actor: admin(), input: alert(), now: clock.now });
+    // Worker A claims and "dies" (never records).
+    const taken = await claimDueMessages({ limit: 10, owner: "worker-a", leaseMs: 60_000, now: clock.now });
+    expect(taken).toHaveLength(1);
+    expect((await runDeliveryPass({ owner: "worker-b", now: () => clock.now })).claimed).toBe(0);
+    clock.now = new Date(clock.now.getTime() + 60_001);
+    const s = await runDeliveryPass({ owner: "worker-b", now: () => clock.now });
+    expect(s).toMatchObject({ claimed: 1, succeeded: 1 });
+    expect(rx.received.map((r) => r.headers["webhook-id"])).toEqual([taken[0]!.id]);
+    expect(await getWebhookMetrics({ actor: admin(), id: webhook.id, now: clock.now })).toMatchObject({ successful: 1, total: 1 });
+  });
+
+  it("never hands one message to two claimers at once", async () => {
+    await makeWebhook(admin(), rx.url);
+    for (let i = 0; i < 30; i++) await ingestEvent({ actor: admin(), input: alert() });
+    const now = new Date(Date.now() + 1000);
+    const [a, b, c] = await Promise.all([
+      claimDueMessages({ limit: 20, owner: "a", leaseMs: 60_000, now }),
+      claimDueMessages({ limit: 20, owner: "b", leaseMs: 60_000, now }),
+      claimDueMessages({ limit: 20, owner: "c", leaseMs: 60_000, now }),
+    ]);
+    const ids = [...a, ...b, ...c].map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(30);
+  });
+
+  it("limits one webhook's share of a claim", async () => {
+    const one = await makeWebhook(admin(), rx.url);
+    for (let i = 0; i < 10; i++) await ingestEvent({ actor: admin(), input: alert() });
+    await setWebhookEnabled({ actor: admin(), id: one.webhook.id, enabled: false });
+    const two = await makeWebhook(admin(), rx.url);
+    await ingestEvent({ actor: admin(), input: alert() });
+    await setWebhookEnabled({ actor: admin(), id: one.webhook.id, enabled: true });
+    const got = await claimDueMessages({ limit: 10, owner: "x", leaseMs: 60_000, now: new Date(Date.now() + 1000), perWebhookLimit: 3 });
+    expect(got.filter((m) => m.webhookId === one.webhook.id)).toHaveLength(3);
+    expect(got.filter((m) => m.webhookId === two.webhook.id)).toHaveLength(1);
+    await t.db.message.updateMany({ where: { leaseOwner: "x" }, data: { status: "SUCCEEDED", leaseOwner: null } });
+  });
+});
+
+describe("SSRF guard in the engine", () => {
+  it("records a blocked attempt and makes no connection when private targets are not allowed", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    setDeliveryAllowPrivate(false);
+    try {
+      const before = rx.connections();
+      await ingestEvent({ actor: admin(), input: alert() });
+      await runDeliveryPass();
+      const attempt = await t.db.attempt.findFirstOrThrow({ where: { webhookId: webhook.id } });
+      expect(attempt).toMatchObject({ success: false, errorCode: "blocked" });
+      expect(attempt.error).toMatch(/not allowed/);
+      expect(rx.connections()).toBe(before);
+      await expect(makeWebhook(admin(), "http://169.254.169.254/latest")).rejects.toMatchObject({ status: 400, issues: [{ path: "targetUrl" }] });
+      await expect(makeWebhook(admin(), "http://user@example.com/")).rejects.toMatchObject({ status: 400 });
+    } finally {
+      setDeliveryAllowPrivate(true);
+    }
+  });
+});
+
+describe("test sends and the attempt log", () => {
+  it("sends the raw template or sample values, records a test attempt outside the metrics", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    const raw = await testWebhook({ actor: orgs.a.author.actor, id: webhook.id, mode: "raw" });
+    expect(raw).toMatchObject({ ok: true, statusCode: 200 });
+    expect(rx.received[0]!.body).toBe(getEventType("alert.active").defaultTemplate);
+    const sample = await testWebhook({ actor: admin(), id: webhook.id, mode: "sample" });
+    expect(sample.ok).toBe(true);
+    expect(rx.received[1]!.body).not.toContain("#alert_name");
+    expect(JSON.parse(rx.received[1]!.body)).toBeTruthy();
+    await expect(testWebhook({ actor: orgs.a.support.actor, id: webhook.id, mode: "raw" })).rejects.toMatchObject({ status: 403 });
+    expect(await t.db.attempt.count({ where: { webhookId: webhook.id, trigger: "TEST", messageId: null } })).toBe(2);
+    expect((await getWebhookMetrics({ actor: admin(), id: webhook.id })).total).toBe(0);
+  });
+
+  it("filters, searches and pages the attempt log", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    rx.setHandler((_r, res, i) => respond(i % 2 ? 410 : 200)(_r, res, i));
+    for (let i = 0; i < 7; i++) await ingestEvent({ actor: admin(), input: { ...alert({ alert_name: `ticket-${i}` }), id: `ev-page-${i}` } });
+    await runDeliveryPass();
+    const all = await listAttempts({ actor: orgs.a.support.actor, id: webhook.id, query: { limit: "3" } });
+    expect(all.attempts).toHaveLength(3);
+    const p2 = await listAttempts({ actor: admin(), id: webhook.id, query: { limit: "3", cursor: all.nextCursor } });
+    const p3 = await listAttempts({ actor: admin(), id: webhook.id, query: { limit: "3", cursor: p2.nextCursor } });
+    expect(p3.nextCursor).toBeNull();
+    const ids = [...all.attempts, ...p2.attempts, ...p3.attempts].map((a) => a.id);
+    expect(new Set(ids).size).toBe(7);
+    expect((await listAttempts({ actor: admin(), id: webhook.id, query: { status: "failed" } })).attempts.every((a) => !a.success)).toBe(true);
+    expect((await listAttempts({ actor: admin(), id: webhook.id, query: { q: "410" } })).attempts.every((a) => a.statusCode === 410)).toBe(true);
+    expect((await listAttempts({ actor: admin(), id: webhook.id, query: { q: "ev-page-4" } })).attempts).toHaveLength(1);
+    expect((await listAttempts({ actor: admin(), id: webhook.id, query: { q: "ticket-5" } })).attempts).toHaveLength(1);
+    await expect(listAttempts({ actor: admin(), id: webhook.id, query: { status: "weird" } })).rejects.toMatchObject({ status: 400 });
+    await expect(listAttempts({ actor: orgs.b.admin.actor, id: webhook.id, query: {} })).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe("webhook changes", () => {
+  it("lets an author change the template but not the URL", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    const t2 = '{"text": "#alert_name on #workspace_name"}';
+    await updateWebhook({ actor: orgs.a.author.actor, id: webhook.id, input: { template: t2 } });
+    await expect(updateWebhook({ actor: orgs.a.author.actor, id: webhook.id, input: { targetUrl: "https://example.com/x" } })).rejects.toMatchObject({ status: 403 });
+    await expect(updateWebhook({ actor: admin(), id: webhook.id, input: { template: '{"a": ' } })).rejects.toMatchObject({ status: 400, issues: [{ path: "template" }] });
+    expect((await t.db.webhook.findUniqueOrThrow({ where: { id: webhook.id } })).template).toBe(t2);
+  });
+
+  it("emits object.* events for webhooks changed through Hookyard", async () => {
+    const watcher = await makeWebhook(admin(), rx.url, { eventTypes: ["object.created"], template: getEventType("object.created").defaultTemplate });
+    const created = await makeWebhook(admin(), "https://example.com/new", { enabled: false });
+    const m = await t.db.message.findFirstOrThrow({ where: { webhookId: watcher.webhook.id, body: { contains: created.webhook.id } } });
+    const body = JSON.parse(m.body);
+    expect(body.message.entity).toEqual({ "entity-type": "Webhook", "object-name": created.webhook.name, "object-id": created.webhook.id });
+    expect(body.message.metadata.action).toBe("Creation");
+  });
+});
+
+describe("patch validation", () => {
+  it("a patch carries only the fields sent (no defaults applied)", async () => {
+    const { ZWebhookPatch } = await import("@/lib/validation/webhook");
+    expect(Object.keys(ZWebhookPatch.parse({ template: "{}" }))).toEqual(["template"]);
+  });
+});
