@@ -19,7 +19,8 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "integration",
-          include: ["tests/integration/**/*.test.ts"],
+          // Multi-process tests need a server: they run in the PostgreSQL pass only.
+          include: ["tests/integration/*.test.ts", ...(process.env.TEST_DB === "postgres" ? ["tests/integration/postgres/*.test.ts"] : [])],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,

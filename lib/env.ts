@@ -39,6 +39,13 @@ const ZEnv = z.object({
   DELIVERY_ALLOW_PRIVATE: z.string().default(""),
   /** The in-process delivery loop started with the server. */
   DELIVERY_LOOP: flag.default(true),
+  /** Sends in flight per process, and per endpoint. */
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  DELIVERY_PER_ENDPOINT: z.coerce.number().int().min(1).max(1000).default(8),
+  /** Total deadline of one send (connect, headers, body). */
+  DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** How long a claimed message stays leased; must exceed DELIVERY_TIMEOUT_MS. */
+  DELIVERY_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SEED_ORG_NAME: z.string().default("Acme MSP"),
   SEED_ADMIN_EMAIL: z.string().email().default("admin@acme.test"),
@@ -91,6 +98,9 @@ export function parseEnv(source: Record<string, string | undefined>): TEnv {
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const env = result.data;
+  if (env.DELIVERY_LEASE_MS <= env.DELIVERY_TIMEOUT_MS) {
+    throw new Error("Invalid configuration:\n  DELIVERY_LEASE_MS: must be longer than DELIVERY_TIMEOUT_MS");
+  }
   const dataDir = path.resolve(env.DATA_DIR);
   const authSecret =
     env.AUTH_SECRET ?? readOrCreateSecretFile(dataDir, "auth-secret", () => crypto.randomBytes(32).toString("base64url"));

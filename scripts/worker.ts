@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const env = getEnv();
   if (!env.DATABASE_URL) logger.warn("worker on the embedded database: do not run it beside the app on the same DATA_DIR");
   await migrateDatabase();
-  const loop = startConfiguredDeliveryLoop({ concurrency: Number(process.argv[2] ?? 32) || 32 });
+  const loop = startConfiguredDeliveryLoop();
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "worker stopping");
     await loop.stop();

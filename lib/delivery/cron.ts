@@ -14,7 +14,8 @@ export function authorizeCron(header: string | null): void {
 
 export async function runCronDelivery(): Promise<TPassSummary & { purged: { attempts: number; messages: number } }> {
   // Bounded so the pass ends well within a platform's request limit.
-  const summary = await runDeliveryPass({ maxMessages: 200, concurrency: 32, sendTimeoutMs: 15_000 });
+  const env = getEnv();
+  const summary = await runDeliveryPass({ maxMessages: 200, concurrency: env.DELIVERY_CONCURRENCY, sendTimeoutMs: env.DELIVERY_TIMEOUT_MS, leaseMs: env.DELIVERY_LEASE_MS });
   const purged = await purgeExpiredDeliveries();
   return { ...summary, purged };
 }

@@ -7,7 +7,14 @@ const holder = globalThis as unknown as { __hookyardLoop?: TDeliveryLoop };
 
 export function startConfiguredDeliveryLoop(extra: TLoopOptions = {}): TDeliveryLoop {
   const env = getEnv();
-  holder.__hookyardLoop ??= startDeliveryLoop({ listenUrl: env.DATABASE_URL, ...extra });
+  holder.__hookyardLoop ??= startDeliveryLoop({
+    listenUrl: env.DATABASE_URL,
+    concurrency: env.DELIVERY_CONCURRENCY,
+    perWebhookConcurrency: env.DELIVERY_PER_ENDPOINT,
+    sendTimeoutMs: env.DELIVERY_TIMEOUT_MS,
+    leaseMs: env.DELIVERY_LEASE_MS,
+    ...extra,
+  });
   logger.info({ database: env.DATABASE_URL ? "postgres" : "pglite" }, "delivery loop started");
   return holder.__hookyardLoop;
 }

@@ -9,7 +9,8 @@ import os from "node:os";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
 import { logger } from "@/lib/log";
-import { openWebhookSecrets } from "@/lib/domain/webhook-secrets";
+import { openWebhookSecrets, type TOpenSecrets } from "@/lib/domain/webhook-secrets";
+import { SecretDecryptError } from "@/lib/crypto/secrets";
 import { sendWebhookRequest, type WebhookResponse } from "./http";
 import { nextAttemptAt, MAX_ATTEMPTS } from "./schedule";
 import { buildDeliveryRequest, type TDeliverySettings } from "./request";
@@ -122,7 +123,17 @@ export async function deliverMessage(message: TClaimedMessage, opts: Required<Om
   }
   const event = await getDb().event.findUnique({ where: { id: message.eventId }, select: { causationDepth: true } });
   const startedAt = opts.now();
-  const secrets = await openWebhookSecrets({ organizationId: webhook.organizationId, webhookId: webhook.id, now: startedAt });
+  let secrets: TOpenSecrets;
+  try {
+    secrets = await openWebhookSecrets({ organizationId: webhook.organizationId, webhookId: webhook.id, now: startedAt });
+  } catch (error) {
+    if (!(error instanceof SecretDecryptError)) throw error;
+    // A configuration fault (missing encryption key): a failed attempt on the normal schedule, never a stuck message.
+    const request = { url: webhook.targetUrl, method: webhook.method, loggedHeaders: {}, body: undefined };
+    const response: WebhookResponse = { ok: false, durationMs: 0, bodyTruncated: false, errorCode: "invalid", error: `Not sent: the webhook's secrets cannot be decrypted with this server's ENCRYPTION_KEYS (${error.message})` };
+    logger.error({ webhookId: webhook.id, messageId: message.id }, "webhook secrets cannot be decrypted: check ENCRYPTION_KEYS");
+    return recordAttempt({ message, webhook, request, response, startedAt, owner: opts.owner, finishedAt: opts.now(), random: opts.random });
+  }
   const request = buildDeliveryRequest({
     settings: webhook,
     secrets,

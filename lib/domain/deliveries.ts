@@ -13,7 +13,7 @@ import { renderTemplate } from "@/lib/templates";
 import { sendWebhookRequest } from "@/lib/delivery/http";
 import { buildDeliveryRequest, type TDeliverySettings } from "@/lib/delivery/request";
 import { deliveryAllowPrivate, USER_AGENT } from "@/lib/delivery/config";
-import { DEFAULT_SEND_TIMEOUT_MS } from "@/lib/delivery/engine";
+import { getEnv } from "@/lib/env";
 import { wakeDeliveryLoops } from "@/lib/delivery/wake";
 import { ZAttemptQuery, type TAttemptQuery } from "@/lib/validation/webhook";
 import { z } from "zod";
@@ -223,7 +223,7 @@ export async function testWebhook(opts: { actor: TActor; id: string; mode: "raw"
   const secrets = await openWebhookSecrets({ organizationId: w.organizationId, webhookId: w.id, now });
   const testId = `test_${crypto.randomUUID()}`;
   const request = buildDeliveryRequest({ settings, secrets, messageId: testId, body, now, userAgent: USER_AGENT, causationDepth: 0 });
-  const response = await sendWebhookRequest({ url: request.url, method: request.method, headers: request.headers, body: request.body, tls: request.tls, timeoutMs: DEFAULT_SEND_TIMEOUT_MS, allowPrivate: deliveryAllowPrivate() });
+  const response = await sendWebhookRequest({ url: request.url, method: request.method, headers: request.headers, body: request.body, tls: request.tls, timeoutMs: getEnv().DELIVERY_TIMEOUT_MS, allowPrivate: deliveryAllowPrivate() });
   const error = response.ok ? null : (response.error ?? (response.statusCode ? `HTTP ${response.statusCode}` : "delivery failed"));
   const attempt = await getDb().$transaction(async (tx) => {
     const a = await tx.attempt.create({

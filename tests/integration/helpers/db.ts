@@ -8,6 +8,11 @@ import pg from "pg";
 import { createDb, setDb, closeDb } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
 import type { TDatabaseTarget } from "@/lib/db/adapter";
+import { setKeyring } from "@/lib/crypto/keyring";
+import { generateKeySpec, parseKeyring } from "@/lib/crypto/secrets";
+
+/** The keyring of this test file; child processes get it as ENCRYPTION_KEYS. */
+export const TEST_ENCRYPTION_KEYS = generateKeySpec("test");
 
 export type TTestDb = Awaited<ReturnType<typeof createTestDb>>;
 
@@ -42,6 +47,7 @@ export async function createEmptyTarget(): Promise<{ target: TDatabaseTarget; dr
 
 export async function createTestDb() {
   const { target, drop } = await createEmptyTarget();
+  setKeyring(parseKeyring(TEST_ENCRYPTION_KEYS));
   const holder = createDb(target);
   await applyMigrations({ factory: holder.handle.factory });
   setDb(holder);
