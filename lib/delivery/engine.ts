@@ -16,6 +16,7 @@ import { nextAttemptAt, MAX_ATTEMPTS } from "./schedule";
 import { buildDeliveryRequest, type TDeliverySettings } from "./request";
 import { deliveryAllowPrivate, USER_AGENT } from "./config";
 import { onMessageSettled } from "./reactions";
+import { z } from "zod";
 
 export const DEFAULT_SEND_TIMEOUT_MS = 15_000;
 /** A lease outlives the send deadline, so a live worker never loses its message. */
@@ -54,11 +55,14 @@ export async function claimDueMessages(opts: {
   excludeWebhookIds?: string[];
   /** At most this many messages of one webhook per claim, so one slow endpoint cannot fill every slot. */
   perWebhookLimit?: number;
+  /** Only this webhook's messages (topping up a batch). */
+  onlyWebhookId?: string;
 }): Promise<TClaimedMessage[]> {
   if (opts.limit <= 0) return [];
   const leaseUntil = new Date(opts.now.getTime() + opts.leaseMs);
   const exclude = opts.excludeWebhookIds ?? [];
-  const due = `(("status" = 'PENDING' AND "nextAttemptAt" <= $3) OR ("status" = 'IN_PROGRESS' AND "leaseUntil" < $3))`;
+  const only = opts.onlyWebhookId ? `AND "webhookId" = '${z.string().uuid().parse(opts.onlyWebhookId)}'::uuid` : "";
+  const due = `(("status" = 'PENDING' AND "nextAttemptAt" <= $3) OR ("status" = 'IN_PROGRESS' AND "leaseUntil" < $3)) ${only}`;
   const rows = await getDb().$queryRawUnsafe<TClaimedMessage[]>(
     `WITH locked AS (
         SELECT "id", "webhookId", "nextAttemptAt" FROM "Message"
@@ -88,7 +92,11 @@ type TWebhookForDelivery = TDeliverySettings & {
   id: string;
   organizationId: string;
   enabled: boolean;
+  batchMode: "NONE" | "TIME" | "COUNT";
+  batchLimit: number;
 };
+
+export const DEFAULT_BATCH_LIMIT = 100;
 
 async function loadWebhook(id: string, organizationId: string): Promise<TWebhookForDelivery | null> {
   const w = await getDb().webhook.findFirst({ where: { id, organizationId } });
@@ -106,43 +114,66 @@ async function loadWebhook(id: string, organizationId: string): Promise<TWebhook
     signBase64: w.signBase64,
     authType: w.authType,
     authConfig: (w.authConfig ?? {}) as TDeliverySettings["authConfig"],
+    batchMode: w.batchMode,
+    batchLimit: w.batchLimit ?? DEFAULT_BATCH_LIMIT,
   };
 }
 
 export type TAttemptOutcome = "succeeded" | "retrying" | "failed" | "skipped" | "lost";
+type TDeliverOptions = Required<Omit<TEngineOptions, "random">> & { random?: () => number };
 
 /** Sends one claimed message and records the outcome. Never throws for delivery problems. */
-export async function deliverMessage(message: TClaimedMessage, opts: Required<Omit<TEngineOptions, "random">> & { random?: () => number }): Promise<TAttemptOutcome> {
-  const webhook = await loadWebhook(message.webhookId, message.organizationId);
+export async function deliverMessage(message: TClaimedMessage, opts: TDeliverOptions): Promise<TAttemptOutcome> {
+  const [outcome] = await deliverGroup([message], opts);
+  return outcome!;
+}
+
+/**
+ * Sends claimed messages of ONE webhook in one request — a single message as
+ * its body, or (batching webhooks) a JSON array of the rendered messages —
+ * and records one attempt per message: each keeps its own status and retries.
+ */
+export async function deliverGroup(messages: TClaimedMessage[], opts: TDeliverOptions): Promise<TAttemptOutcome[]> {
+  const first = messages[0]!;
+  const webhook = await loadWebhook(first.webhookId, first.organizationId);
   if (!webhook || !webhook.enabled) {
     await getDb().message.updateMany({
-      where: { id: message.id, leaseOwner: opts.owner, status: "IN_PROGRESS" },
-      data: { status: "SKIPPED", leaseUntil: null, leaseOwner: null, lastError: "Webhook is disabled: message not sent (recover it after enabling)" },
+      where: { id: { in: messages.map((m) => m.id) }, leaseOwner: opts.owner, status: "IN_PROGRESS" },
+      data: { status: "SKIPPED", leaseUntil: null, leaseOwner: null, nextAttemptAt: null, lastError: "Webhook is disabled: message not sent (recover it after enabling)" },
     });
-    return "skipped";
+    return messages.map(() => "skipped");
   }
-  const event = await getDb().event.findUnique({ where: { id: message.eventId }, select: { causationDepth: true } });
+  const single = messages.length === 1 && webhook.batchMode === "NONE";
+  const depths = await getDb().event.findMany({ where: { id: { in: [...new Set(messages.map((m) => m.eventId))] } }, select: { causationDepth: true } });
   const startedAt = opts.now();
+  const record = (request: Parameters<typeof recordAttempt>[0]["request"], response: WebhookResponse) =>
+    Promise.all(messages.map((message) => recordAttempt({ message, webhook, request, response, startedAt, owner: opts.owner, finishedAt: opts.now(), random: opts.random })));
+
   let secrets: TOpenSecrets;
   try {
     secrets = await openWebhookSecrets({ organizationId: webhook.organizationId, webhookId: webhook.id, now: startedAt });
   } catch (error) {
     if (!(error instanceof SecretDecryptError)) throw error;
     // A configuration fault (missing encryption key): a failed attempt on the normal schedule, never a stuck message.
-    const request = { url: webhook.targetUrl, method: webhook.method, loggedHeaders: {}, body: undefined };
-    const response: WebhookResponse = { ok: false, durationMs: 0, bodyTruncated: false, errorCode: "invalid", error: `Not sent: the webhook's secrets cannot be decrypted with this server's ENCRYPTION_KEYS (${error.message})` };
-    logger.error({ webhookId: webhook.id, messageId: message.id }, "webhook secrets cannot be decrypted: check ENCRYPTION_KEYS");
-    return recordAttempt({ message, webhook, request, response, startedAt, owner: opts.owner, finishedAt: opts.now(), random: opts.random });
+    logger.error({ webhookId: webhook.id }, "webhook secrets cannot be decrypted: check ENCRYPTION_KEYS");
+    return record(
+      { url: webhook.targetUrl, method: webhook.method, loggedHeaders: {}, body: undefined },
+      { ok: false, durationMs: 0, bodyTruncated: false, errorCode: "invalid", error: `Not sent: the webhook's secrets cannot be decrypted with this server's ENCRYPTION_KEYS (${error.message})` },
+    );
   }
   const request = buildDeliveryRequest({
     settings: webhook,
     secrets,
-    messageId: message.id,
-    body: message.body,
+    messageId: single ? first.id : `batch_${crypto.randomUUID()}`,
+    body: single ? first.body : `[${messages.map((m) => m.body).join(",")}]`,
     now: startedAt,
     userAgent: USER_AGENT,
-    causationDepth: event?.causationDepth ?? 0,
+    causationDepth: Math.max(0, ...depths.map((d) => d.causationDepth)),
   });
+  if (!single) {
+    request.headers["X-Hookyard-Message-Ids"] = messages.map((m) => m.id).join(",");
+    request.loggedHeaders["X-Hookyard-Message-Ids"] = request.headers["X-Hookyard-Message-Ids"];
+  }
   const response = await sendWebhookRequest({
     url: request.url,
     method: request.method,
@@ -152,7 +183,7 @@ export async function deliverMessage(message: TClaimedMessage, opts: Required<Om
     timeoutMs: opts.sendTimeoutMs,
     allowPrivate: deliveryAllowPrivate(),
   });
-  return recordAttempt({ message, webhook, request, response, startedAt, owner: opts.owner, finishedAt: opts.now(), random: opts.random });
+  return record(request, response);
 }
 
 function attemptError(response: WebhookResponse): string | null {
@@ -233,6 +264,32 @@ export async function recordAttempt(opts: {
   return outcome;
 }
 
+/**
+ * Messages of batching webhooks travel together: each such webhook's claimed
+ * messages are topped up with its other due ones and split by its batch limit.
+ * Everything else is one message per request.
+ */
+async function groupForBatching(claimed: TClaimedMessage[], engine: { owner: string; leaseMs: number; now: () => Date }): Promise<TClaimedMessage[][]> {
+  const byWebhook = new Map<string, TClaimedMessage[]>();
+  for (const m of claimed) byWebhook.set(m.webhookId, [...(byWebhook.get(m.webhookId) ?? []), m]);
+  const batching = byWebhook.size
+    ? await getDb().webhook.findMany({ where: { id: { in: [...byWebhook.keys()] }, batchMode: { not: "NONE" } }, select: { id: true, batchLimit: true } })
+    : [];
+  const groups: TClaimedMessage[][] = [];
+  for (const [webhookId, list] of byWebhook) {
+    const b = batching.find((w) => w.id === webhookId);
+    if (!b) {
+      for (const m of list) groups.push([m]);
+      continue;
+    }
+    const limit = b.batchLimit ?? DEFAULT_BATCH_LIMIT;
+    const more = await claimDueMessages({ limit: Math.max(0, limit * Math.ceil(list.length / limit) - list.length), owner: engine.owner, leaseMs: engine.leaseMs, now: engine.now(), onlyWebhookId: webhookId });
+    const all = [...list, ...more];
+    for (let i = 0; i < all.length; i += limit) groups.push(all.slice(i, i + limit));
+  }
+  return groups;
+}
+
 export type TPassSummary = { claimed: number; succeeded: number; retrying: number; failed: number; skipped: number; lost: number; errors: number };
 
 /**
@@ -263,22 +320,24 @@ export async function runDeliveryPass(opts: TEngineOptions & {
     excludeWebhookIds: opts.excludeWebhookIds,
     perWebhookLimit: opts.perWebhookLimit,
   });
-  opts.onClaimed?.(claimed);
-  const summary: TPassSummary = { claimed: claimed.length, succeeded: 0, retrying: 0, failed: 0, skipped: 0, lost: 0, errors: 0 };
-  const queue = [...claimed];
+  const groups = await groupForBatching(claimed, engine);
+  const all = groups.flat();
+  opts.onClaimed?.(all);
+  const summary: TPassSummary = { claimed: all.length, succeeded: 0, retrying: 0, failed: 0, skipped: 0, lost: 0, errors: 0 };
+  const queue = [...groups];
   const worker = async () => {
-    for (let m = queue.shift(); m; m = queue.shift()) {
+    for (let g = queue.shift(); g; g = queue.shift()) {
       try {
-        summary[await deliverMessage(m, engine)] += 1;
+        for (const outcome of await deliverGroup(g, engine)) summary[outcome] += 1;
       } catch (error) {
-        // Database trouble while recording: the lease expires and the message is retried.
-        summary.errors += 1;
-        logger.error({ err: error, messageId: m.id }, "delivery failed unexpectedly; the message will be retried after its lease");
+        // Database trouble while recording: the lease expires and the messages are retried.
+        summary.errors += g.length;
+        logger.error({ err: error, messageIds: g.map((m) => m.id) }, "delivery failed unexpectedly; the message will be retried after its lease");
       } finally {
-        opts.onSettled?.(m);
+        for (const m of g) opts.onSettled?.(m);
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 16, claimed.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 16, groups.length) }, worker));
   return summary;
 }

@@ -1,11 +1,8 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { generatePki, type Pki } from "@/tests/helpers/pki";
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
-import { tmpdir } from "node:os";
 import type { TLSSocket } from "node:tls";
-import { join } from "node:path";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -545,41 +542,13 @@ describe("sendWebhookRequest: bounded body reading", () => {
 // ---------------------------------------------------------------------------
 // mTLS with certificates generated for this run.
 
-interface Pki {
-  ca: string;
-  serverCert: string;
-  serverKey: string;
-  clientCert: string;
-  clientKey: string;
-}
-
-function openssl(dir: string, args: string[]): void {
-  execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-}
-
-function generatePki(dir: string): Pki {
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  openssl(dir, ["req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=Hookyard Test CA",
-    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
-  for (const [name, usage, san] of [["server", "serverAuth", "IP:127.0.0.1,DNS:localhost"], ["client", "clientAuth", "DNS:client.test"]] as const) {
-    openssl(dir, ["req", ...ec, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${name}.test`]);
-    writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${san}\nextendedKeyUsage=${usage}\nbasicConstraints=CA:FALSE\n`);
-    openssl(dir, ["x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-      "-out", `${name}.crt`, "-days", "1", "-extfile", `${name}.ext`]);
-  }
-  const read = (file: string) => readFileSync(join(dir, file), "utf8");
-  return { ca: read("ca.crt"), serverCert: read("server.crt"), serverKey: read("server.key"), clientCert: read("client.crt"), clientKey: read("client.key") };
-}
-
 describe("sendWebhookRequest: TLS and client certificates", () => {
-  let dir = "";
   let pki: Pki;
   let origin = "";
   let close: () => Promise<void> = async () => undefined;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "hookyard-mtls-"));
-    pki = generatePki(dir);
+    pki = generatePki();
     const server = createHttpsServer(
       { cert: pki.serverCert, key: pki.serverKey, ca: pki.ca, requestCert: true, rejectUnauthorized: true },
       (req, res) => res.end(`hello ${(req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? "?"}`),
@@ -592,7 +561,6 @@ describe("sendWebhookRequest: TLS and client certificates", () => {
 
   afterAll(async () => {
     await close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it("succeeds with the client certificate", async () => {

@@ -26,7 +26,7 @@ import { NOTIFY_CHANNEL, wakeDeliveryLoops } from "./wake";
 
 type TTx = Prisma.TransactionClient;
 
-export type TIngestResult = { id: string; duplicate: boolean; messages: number };
+export type TIngestResult = { id: string; duplicate: boolean; messages: number; skipped?: number };
 
 const WORKSPACE_TYPE: TEventTypeKey = "operation.workspace_executed";
 
@@ -68,6 +68,10 @@ export async function ingestEvent(opts: { actor: TActor; input: unknown; now?: D
 
 type TCandidate = {
   id: string;
+  enabled: boolean;
+  batchMode: "NONE" | "TIME" | "COUNT";
+  batchIntervalSec: number | null;
+  batchCount: number | null;
   eventTypes: string[];
   template: string;
   allResources: boolean;
@@ -99,6 +103,40 @@ function matches(webhook: TCandidate, values: Record<string, unknown>, resource:
   }
 }
 
+/** Default longest wait of a count-based batch that never fills. */
+export const DEFAULT_BATCH_MAX_WAIT_SEC = 60;
+
+/**
+ * When a new message is due: at once; for a disabled webhook never (SKIPPED);
+ * time-based batches at the next window boundary, so one window's messages
+ * come due together; count-based batches after the longest wait, unless the
+ * batch fills first (releaseFullBatches).
+ */
+export function firstAttemptAt(webhook: Pick<TCandidate, "batchMode" | "batchIntervalSec">, now: Date): Date {
+  if (webhook.batchMode === "TIME") {
+    const window = Math.max(1, webhook.batchIntervalSec ?? 1) * 1000;
+    return new Date(Math.ceil((now.getTime() + 1) / window) * window);
+  }
+  if (webhook.batchMode === "COUNT") return new Date(now.getTime() + (webhook.batchIntervalSec ?? DEFAULT_BATCH_MAX_WAIT_SEC) * 1000);
+  return now;
+}
+
+function newMessage(webhook: TCandidate, m: { organizationId: string; eventId: string; body: string; now: Date }): Prisma.MessageCreateManyInput {
+  const base = { id: crypto.randomUUID(), organizationId: m.organizationId, webhookId: webhook.id, eventId: m.eventId, body: m.body };
+  if (!webhook.enabled) return { ...base, status: "SKIPPED", nextAttemptAt: null, lastError: "Webhook was disabled when the event arrived: recover it after enabling" };
+  return { ...base, nextAttemptAt: firstAttemptAt(webhook, m.now) };
+}
+
+/** A count-based batch that reached its size is due now. */
+async function releaseFullBatches(tx: TTx, webhooks: TCandidate[], queued: Prisma.MessageCreateManyInput[], now: Date): Promise<void> {
+  for (const w of webhooks.filter((x) => x.batchMode === "COUNT" && queued.some((m) => m.webhookId === x.id))) {
+    const waiting = await tx.message.count({ where: { webhookId: w.id, status: "PENDING", attemptCount: 0, nextAttemptAt: { gt: now } } });
+    if (waiting >= (w.batchCount ?? 1)) {
+      await tx.message.updateMany({ where: { webhookId: w.id, status: "PENDING", attemptCount: 0, nextAttemptAt: { gt: now } }, data: { nextAttemptAt: now } });
+    }
+  }
+}
+
 /**
  * Stores a validated event and its messages. Used by the API and by internal
  * emits (object.* events for webhooks changed through Hookyard), optionally
@@ -124,9 +162,10 @@ export async function storeEvent(opts: {
     const org = await tx.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { id: true, name: true } });
     const wantTypes = [input.type, ...(input.type === "operation.executed" && input.workspaces?.length ? [WORKSPACE_TYPE] : [])];
     const webhooks: TCandidate[] = await tx.webhook.findMany({
-      where: { organizationId, enabled: true, eventTypes: { hasSome: wantTypes } },
+      // Disabled webhooks that were once enabled keep a visible, recoverable record (SKIPPED).
+      where: { organizationId, eventTypes: { hasSome: wantTypes }, OR: [{ enabled: true }, { disabledAt: { not: null } }] },
       select: {
-        id: true, eventTypes: true, template: true, allResources: true, conditions: true, loopThreshold: true,
+        id: true, enabled: true, batchMode: true, batchIntervalSec: true, batchCount: true, eventTypes: true, template: true, allResources: true, conditions: true, loopThreshold: true,
         resources: { select: { resource: { select: { externalId: true, kind: true } } } },
       },
     });
@@ -136,13 +175,13 @@ export async function storeEvent(opts: {
     const base = { ...input.data, ...commonValues(org, input.type, occurredAt) };
     for (const webhook of webhooks) {
       if (webhook.eventTypes.includes(input.type) && matches(webhook, base, input.resource, depth, eventId)) {
-        messages.push({ id: crypto.randomUUID(), organizationId, webhookId: webhook.id, eventId, body: renderTemplate(webhook.template, base), nextAttemptAt: now });
+        messages.push(newMessage(webhook, { organizationId, eventId, body: renderTemplate(webhook.template, base), now }));
       }
       if (input.type === "operation.executed" && webhook.eventTypes.includes(WORKSPACE_TYPE)) {
         (input.workspaces ?? []).forEach((workspace, index) => {
           const values = { ...buildWorkspaceEventValues(input.data, workspace), ...commonValues(org, WORKSPACE_TYPE, occurredAt) };
           if (!matches(webhook, values, input.resource, depth, eventId)) return;
-          messages.push({ id: crypto.randomUUID(), organizationId, webhookId: webhook.id, eventId, workspaceIndex: index, body: renderTemplate(webhook.template, values), nextAttemptAt: now });
+          messages.push({ ...newMessage(webhook, { organizationId, eventId, body: renderTemplate(webhook.template, values), now }), workspaceIndex: index });
         });
       }
     }
@@ -162,11 +201,14 @@ export async function storeEvent(opts: {
         messageCount: messages.length,
       },
     });
+    const queued = messages.filter((m) => m.status !== "SKIPPED");
     if (messages.length) {
       await tx.message.createMany({ data: messages });
-      if (getEnv().DATABASE_URL) await tx.$executeRawUnsafe(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`);
+      await releaseFullBatches(tx, webhooks, queued, now);
+      if (queued.length && getEnv().DATABASE_URL) await tx.$executeRawUnsafe(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`);
     }
-    return { id: eventId, duplicate: false, messages: messages.length };
+    const skipped = messages.length - queued.length;
+    return { id: eventId, duplicate: false, messages: queued.length, ...(skipped ? { skipped } : {}) };
   };
 
   if (opts.tx) return work(opts.tx);
@@ -182,5 +224,6 @@ export async function storeEvent(opts: {
     throw error;
   }
   if (result.messages > 0) wakeDeliveryLoops();
+  // Batches due later are found by the loops' poll.
   return result;
 }

@@ -65,3 +65,27 @@ export async function summarizeWebhookSecrets(opts: { organizationId: string; we
   });
   return rows.map((r) => ({ id: r.id, field: r.field, masked: r.last4, createdAt: r.createdAt, expiresAt: r.expiresAt }));
 }
+
+/**
+ * Moves every stored secret to the keyring's active key (after adding a new
+ * key first in ENCRYPTION_KEYS). Idempotent; works in batches.
+ */
+export async function reencryptWebhookSecrets(opts: { batchSize?: number } = {}): Promise<{ reencrypted: number; remainingUnderOldKeys: number }> {
+  const keyring = getKeyring();
+  let reencrypted = 0;
+  for (;;) {
+    const rows = await getDb().webhookSecret.findMany({ where: { keyId: { not: keyring.active } }, take: opts.batchSize ?? 200, orderBy: { id: "asc" } });
+    if (!rows.length) break;
+    for (const row of rows) {
+      const ctx = { organizationId: row.organizationId, ownerId: row.webhookId, field: row.field };
+      const plain = decryptSecret(keyring, row.ciphertext, ctx);
+      await getDb().webhookSecret.updateMany({
+        where: { id: row.id, keyId: row.keyId },
+        data: { keyId: keyring.active, ciphertext: encryptSecret(keyring, plain, ctx) },
+      });
+      reencrypted += 1;
+    }
+  }
+  const remainingUnderOldKeys = await getDb().webhookSecret.count({ where: { keyId: { not: keyring.active } } });
+  return { reencrypted, remainingUnderOldKeys };
+}
