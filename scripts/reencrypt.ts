@@ -11,6 +11,10 @@ async function main(): Promise<void> {
   const active = getKeyring().active;
   const result = await reencryptWebhookSecrets();
   console.log(`Re-encrypted ${result.reencrypted} secret(s) under key "${active}"; ${result.remainingUnderOldKeys} remain under other keys.`);
+  if (result.undecryptable.length) {
+    console.error(`${result.undecryptable.length} secret(s) open with no key of ENCRYPTION_KEYS (ids: ${result.undecryptable.join(", ")}): set them again on their webhooks.`);
+    process.exitCode = 2;
+  }
   await closeDb();
 }
 

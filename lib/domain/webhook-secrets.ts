@@ -68,17 +68,31 @@ export async function summarizeWebhookSecrets(opts: { organizationId: string; we
 
 /**
  * Moves every stored secret to the keyring's active key (after adding a new
- * key first in ENCRYPTION_KEYS). Idempotent; works in batches.
+ * key first in ENCRYPTION_KEYS). Idempotent; works in batches. A value that
+ * no key of the ring opens is reported, not skipped silently.
  */
-export async function reencryptWebhookSecrets(opts: { batchSize?: number } = {}): Promise<{ reencrypted: number; remainingUnderOldKeys: number }> {
+export async function reencryptWebhookSecrets(opts: { batchSize?: number } = {}): Promise<{ reencrypted: number; undecryptable: string[]; remainingUnderOldKeys: number }> {
   const keyring = getKeyring();
   let reencrypted = 0;
+  const undecryptable: string[] = [];
+  let after: string | undefined;
   for (;;) {
-    const rows = await getDb().webhookSecret.findMany({ where: { keyId: { not: keyring.active } }, take: opts.batchSize ?? 200, orderBy: { id: "asc" } });
+    const rows = await getDb().webhookSecret.findMany({
+      where: { keyId: { not: keyring.active }, ...(after ? { id: { gt: after } } : {}) },
+      take: opts.batchSize ?? 200,
+      orderBy: { id: "asc" },
+    });
     if (!rows.length) break;
+    after = rows[rows.length - 1]!.id;
     for (const row of rows) {
       const ctx = { organizationId: row.organizationId, ownerId: row.webhookId, field: row.field };
-      const plain = decryptSecret(keyring, row.ciphertext, ctx);
+      let plain: string;
+      try {
+        plain = decryptSecret(keyring, row.ciphertext, ctx);
+      } catch {
+        undecryptable.push(row.id);
+        continue;
+      }
       await getDb().webhookSecret.updateMany({
         where: { id: row.id, keyId: row.keyId },
         data: { keyId: keyring.active, ciphertext: encryptSecret(keyring, plain, ctx) },
@@ -87,5 +101,5 @@ export async function reencryptWebhookSecrets(opts: { batchSize?: number } = {})
     }
   }
   const remainingUnderOldKeys = await getDb().webhookSecret.count({ where: { keyId: { not: keyring.active } } });
-  return { reencrypted, remainingUnderOldKeys };
+  return { reencrypted, undecryptable, remainingUnderOldKeys };
 }
