@@ -4,6 +4,7 @@ import { Logo } from "./logo";
 import { NavLinks } from "./nav-links";
 import { OrgSwitcher } from "./org-switcher";
 import { SignOutButton } from "./sign-out-button";
+import { NotificationsBell } from "./notifications-bell";
 import { ROLE_LABELS, type TRole } from "@/lib/auth/permissions";
 
 type TProps = {
@@ -22,6 +23,7 @@ export function AppShell({ user, role, organization, memberships, children }: TP
           <Link href="/webhooks" className="text-lg"><Logo /></Link>
           <NavLinks role={role} />
           <div className="ml-auto flex items-center gap-3">
+            <NotificationsBell />
             <OrgSwitcher current={organization} memberships={memberships} />
             <div className="hidden text-right leading-tight sm:block">
               <p className="text-sm font-medium text-slate-800">{user.name}</p>
