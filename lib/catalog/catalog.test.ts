@@ -249,9 +249,11 @@ describe.skipIf(SEED_FILE === undefined)("the catalog against the seed file itse
 // ---------------------------------------------------------------------------------------------------------------
 
 describe("catalog structure", () => {
-  it("has the 18 keys in order, each once", () => {
+  it("has the 18 product keys plus Hookyard's 2 operational keys, in order, each once", () => {
     expect(EVENT_TYPES.map((eventType) => eventType.key)).toEqual([...EVENT_TYPE_KEYS]);
-    expect(EVENT_TYPES).toHaveLength(18);
+    expect(EVENT_TYPES).toHaveLength(20);
+    expect(EVENT_TYPES.filter((eventType) => eventType.family !== "operational")).toHaveLength(18);
+    expect(EVENT_TYPES.filter((eventType) => eventType.family === "operational").map((eventType) => eventType.key)).toEqual(["hookyard.message_failed", "hookyard.webhook_disabled"]);
   });
 
   it("maps resource kinds as the issue says", () => {
@@ -315,7 +317,7 @@ describe("catalog structure", () => {
   it("serialises to JSON for GET /api/v1/event-types", () => {
     const json = catalogAsJson();
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
-    expect(json).toHaveLength(18);
+    expect(json).toHaveLength(20);
     const alert = json[0];
     expect(Object.keys(alert ?? {})).toEqual(expect.arrayContaining(["key", "label", "resourceKind", "variables", "defaultTemplate", "presets"]));
     expect(alert?.variables[0]).toEqual({ name: "event_type", token: "#event_type", caption: "Event Type", type: "string", sample: "alert.active" });

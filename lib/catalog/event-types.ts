@@ -19,6 +19,9 @@ import {
   TICKET_SUMMARY_VARIABLES,
   WORKSPACE_OPERATION_VARIABLES,
   WORKSPACE_VARIABLES,
+  OPERATIONAL_WEBHOOK_VARIABLES,
+  MESSAGE_FAILED_VARIABLES,
+  WEBHOOK_DISABLED_VARIABLES,
   adaptVariable,
 } from "./variables";
 
@@ -410,5 +413,55 @@ const TICKET_SPECS: readonly TEventTypeSpec[] = TICKET_EVENT_DEFINITIONS.map(({ 
   preset: buildTicketPresetSpec(label, child),
 }));
 
+// --- Hookyard's own operational events ------------------------------------------------------------------------
+
+/** Keys Hookyard emits itself (never accepted from the API): a message failed for good, a webhook was auto-disabled. */
+export const OPERATIONAL_EVENT_TYPE_KEYS: readonly TEventTypeKey[] = ["hookyard.message_failed", "hookyard.webhook_disabled"];
+
+const OPERATIONAL_SPECS: readonly TEventTypeSpec[] = [
+  {
+    key: "hookyard.message_failed",
+    label: "Hookyard: message failed",
+    resourceKind: null,
+    allResourcesLabel: null,
+    family: "operational",
+    variables: [...OPERATIONAL_WEBHOOK_VARIABLES, ...MESSAGE_FAILED_VARIABLES],
+    defaultTemplate: {
+      event_type: "#event_type",
+      timestamp: "#timestamp",
+      organization: { id: "#organization_id", name: "#organization_name" },
+      webhook: { id: "#webhook_id", name: "#webhook_name", target_url: "#target_url" },
+      message: { id: "#message_id", event_id: "#source_event_id", attempts: "#attempts", last_status_code: "#last_status_code", last_error: "#last_error" },
+    },
+    preset: {
+      title: "Webhook delivery failed",
+      headline: "#webhook_name: #last_error",
+      facts: [["Webhook", "webhook_name"], ["Target", "target_url"], ["Attempts", "attempts"], ["Last error", "last_error"]],
+      themeColor: "D70000",
+    },
+  },
+  {
+    key: "hookyard.webhook_disabled",
+    label: "Hookyard: webhook auto-disabled",
+    resourceKind: null,
+    allResourcesLabel: null,
+    family: "operational",
+    variables: [...OPERATIONAL_WEBHOOK_VARIABLES, ...WEBHOOK_DISABLED_VARIABLES],
+    defaultTemplate: {
+      event_type: "#event_type",
+      timestamp: "#timestamp",
+      organization: { id: "#organization_id", name: "#organization_name" },
+      webhook: { id: "#webhook_id", name: "#webhook_name", target_url: "#target_url" },
+      disabled: { reason: "#disabled_reason", consecutive_failures: "#consecutive_failures" },
+    },
+    preset: {
+      title: "Webhook disabled",
+      headline: "#webhook_name: #disabled_reason",
+      facts: [["Webhook", "webhook_name"], ["Target", "target_url"], ["Reason", "disabled_reason"]],
+      themeColor: "FFB900",
+    },
+  },
+];
+
 /** Every event type, in the order of `EVENT_TYPE_KEYS`. */
-export const EVENT_TYPES: readonly TEventType[] = [...PORTAL_SPECS, ...TICKET_SPECS].map(buildEventType);
+export const EVENT_TYPES: readonly TEventType[] = [...PORTAL_SPECS, ...TICKET_SPECS, ...OPERATIONAL_SPECS].map(buildEventType);

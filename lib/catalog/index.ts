@@ -16,6 +16,9 @@
  *   `ZEventTypeSelection`).
  * - "Operation executed in a workspace" is sent once per device: `workspaceFanOut.perWorkspaceVariables`
  *   lists the per-device variables and `buildWorkspaceEventValues` builds one message's values.
+ * - Hookyard's own operational events (`hookyard.message_failed`, `hookyard.webhook_disabled`, family
+ *   "operational") are emitted by the delivery engine for an organization's operational webhook; the API
+ *   refuses them as input.
  * - Conditions (per-webhook filters, AND): see `./conditions`. `matchesConditions` THROWS `ConditionError`
  *   when a condition cannot be evaluated (e.g. `gt` on a text value) — it never returns a silent `false`.
  * - `catalogAsJson()` is the JSON body of `GET /api/v1/event-types`.
@@ -24,7 +27,7 @@ import { EVENT_TYPES } from "./event-types";
 import type { TJsonValue, TVariableType } from "./types";
 
 export * from "./types";
-export { EVENT_TYPES, PER_WORKSPACE_VARIABLE_NAMES, formatTemplate } from "./event-types";
+export { EVENT_TYPES, OPERATIONAL_EVENT_TYPE_KEYS, PER_WORKSPACE_VARIABLE_NAMES, formatTemplate } from "./event-types";
 export {
   ALL_VARIABLE_NAMES,
   TICKET_EVENT_TYPE_KEYS,

@@ -23,6 +23,8 @@ export const EVENT_TYPE_KEYS = [
   "ticket.response.deleted",
   "ticket.attachment.added",
   "ticket.attachment.deleted",
+  "hookyard.message_failed",
+  "hookyard.webhook_disabled",
 ] as const;
 
 export type TEventTypeKey = (typeof EVENT_TYPE_KEYS)[number];
@@ -57,7 +59,7 @@ export type TTemplatePreset = {
 };
 
 /** Event types of one family may be combined in one webhook (001: "select one or more event types"). */
-export type TEventFamily = "ticket";
+export type TEventFamily = "ticket" | "operational";
 
 /** 003: "Operation executed in a workspace" sends one message per device; these variables differ per device. */
 export type TWorkspaceFanOut = {

@@ -153,3 +153,23 @@ export const ADDITIONAL_FIELDS_VARIABLE = defineVariable("additional_fields", "A
   { name: "Asset tag", value: "LT-0042" },
   { name: "Floor", value: "2" },
 ]);
+
+// Hookyard's own operational events (an organization's "operational webhook" subscribes to them).
+export const OPERATIONAL_WEBHOOK_VARIABLES: readonly TVariable[] = [
+  defineVariable("webhook_id", "ID of the webhook concerned", "string", "3f0c9a52-8d1e-4b7a-9f1e-2a6c0d4e5b71"),
+  defineVariable("webhook_name", "Name of the webhook concerned", "string", "ITSM: active alerts"),
+  defineVariable("target_url", "Target URL of the webhook concerned", "string", "https://itsm.example.com/hooks/alerts"),
+];
+
+export const MESSAGE_FAILED_VARIABLES: readonly TVariable[] = [
+  defineVariable("message_id", "ID of the message that failed (the webhook-id it was sent with)", "string", "9b2d7c40-1f6e-4a3b-8c5d-7e9f0a1b2c3d"),
+  defineVariable("source_event_id", "ID of the event the message was for", "string", "c1a2b3d4-e5f6-4789-9abc-def012345678"),
+  defineVariable("attempts", "Attempts made", "number", 8),
+  defineVariable("last_status_code", "HTTP status of the last attempt (0 when no response)", "number", 503),
+  defineVariable("last_error", "Error of the last attempt", "string", "HTTP 503"),
+];
+
+export const WEBHOOK_DISABLED_VARIABLES: readonly TVariable[] = [
+  defineVariable("disabled_reason", "Why the webhook was disabled", "string", "Auto-disabled after 10 consecutive failed messages"),
+  defineVariable("consecutive_failures", "Consecutive failed messages", "number", 10),
+];

@@ -14,6 +14,7 @@ import {
   buildWorkspaceEventValues,
   formatIsoUtc,
   matchesConditions,
+  OPERATIONAL_EVENT_TYPE_KEYS,
   valuesSchemaFor,
   ConditionError,
   type TCondition,
@@ -35,6 +36,9 @@ export function parseEventInput(raw: unknown): TEventIngest {
   const base = ZEventIngest.safeParse(raw);
   if (!base.success) throw new Invalid(`Event is invalid: ${describe(zodIssuesOf(base.error))}`, zodIssuesOf(base.error));
   const input = base.data;
+  if (OPERATIONAL_EVENT_TYPE_KEYS.includes(input.type)) {
+    throw new Invalid(`type: ${input.type} is emitted by Hookyard itself and cannot be sent`, [{ path: "type", message: "Emitted by Hookyard itself" }]);
+  }
   const data = valuesSchemaFor(input.type).safeParse(input.data);
   if (!data.success) {
     const issues = zodIssuesOf(data.error, "data");
@@ -148,6 +152,8 @@ export async function storeEvent(opts: {
   actorUserId?: string;
   now?: Date;
   tx?: TTx;
+  /** Webhooks that must not receive this event (an operational event about themselves). */
+  excludeWebhookIds?: string[];
 }): Promise<TIngestResult> {
   const { input, organizationId } = opts;
   const now = opts.now ?? new Date();
@@ -163,7 +169,12 @@ export async function storeEvent(opts: {
     const wantTypes = [input.type, ...(input.type === "operation.executed" && input.workspaces?.length ? [WORKSPACE_TYPE] : [])];
     const webhooks: TCandidate[] = await tx.webhook.findMany({
       // Disabled webhooks that were once enabled keep a visible, recoverable record (SKIPPED).
-      where: { organizationId, eventTypes: { hasSome: wantTypes }, OR: [{ enabled: true }, { disabledAt: { not: null } }] },
+      where: {
+        organizationId,
+        eventTypes: { hasSome: wantTypes },
+        OR: [{ enabled: true }, { disabledAt: { not: null } }],
+        ...(opts.excludeWebhookIds?.length ? { id: { notIn: opts.excludeWebhookIds } } : {}),
+      },
       select: {
         id: true, enabled: true, batchMode: true, batchIntervalSec: true, batchCount: true, eventTypes: true, template: true, allResources: true, conditions: true, loopThreshold: true,
         resources: { select: { resource: { select: { externalId: true, kind: true } } } },

@@ -4,6 +4,8 @@
  * the organization's admins. Runs inside the recording transaction.
  */
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { OPERATIONAL_EVENT_TYPE_KEYS } from "@/lib/catalog";
+import { storeEvent } from "./ingest";
 
 type TTx = Prisma.TransactionClient;
 
@@ -42,8 +44,24 @@ export async function onMessageSettled(opts: {
   const webhook = await tx.webhook.update({
     where: { id: opts.webhookId },
     data: { consecutiveFailures: { increment: 1 } },
-    select: { id: true, name: true, enabled: true, autoDisableAfter: true, consecutiveFailures: true, notifyOnFailure: true },
+    select: { id: true, name: true, targetUrl: true, eventTypes: true, enabled: true, autoDisableAfter: true, consecutiveFailures: true, notifyOnFailure: true },
   });
+  // An operational webhook's own failures are not reported to operational webhooks: no loops.
+  const operational = webhook.eventTypes.some((t) => (OPERATIONAL_EVENT_TYPE_KEYS as readonly string[]).includes(t));
+  const about = { webhook_id: webhook.id, webhook_name: webhook.name, target_url: webhook.targetUrl };
+  if (!operational) {
+    const m = await tx.message.findUnique({ where: { id: opts.messageId }, select: { eventId: true, attemptCount: true, lastStatusCode: true, lastError: true } });
+    await storeEvent({
+      tx,
+      organizationId: opts.organizationId,
+      now: opts.now,
+      excludeWebhookIds: [webhook.id],
+      input: {
+        type: "hookyard.message_failed",
+        data: { ...about, message_id: opts.messageId, source_event_id: m?.eventId ?? null, attempts: m?.attemptCount ?? 0, last_status_code: m?.lastStatusCode ?? 0, last_error: m?.lastError ?? null },
+      },
+    });
+  }
   const link = `/webhooks/${webhook.id}`;
   if (webhook.notifyOnFailure) {
     const recent = await tx.notification.findFirst({
@@ -68,5 +86,14 @@ export async function onMessageSettled(opts: {
       data: { organizationId: opts.organizationId, actorLabel: "Hookyard", action: "webhook.auto_disabled", targetType: "Webhook", targetId: webhook.id, changes: { enabled: { before: true, after: false }, reason } },
     });
     await notifyAdmins({ tx, organizationId: opts.organizationId, kind: "webhook.disabled", title: `Webhook disabled: ${webhook.name}`, body: `${reason}. Fix the endpoint, enable the webhook, then recover the failed messages.`, link });
+    if (!operational) {
+      await storeEvent({
+        tx,
+        organizationId: opts.organizationId,
+        now: opts.now,
+        excludeWebhookIds: [webhook.id],
+        input: { type: "hookyard.webhook_disabled", data: { ...about, disabled_reason: reason, consecutive_failures: webhook.consecutiveFailures } },
+      });
+    }
   }
 }

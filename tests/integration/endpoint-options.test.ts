@@ -240,6 +240,39 @@ describe("failure handling", () => {
   });
 });
 
+describe("operational webhook", () => {
+  it("receives hookyard.message_failed and hookyard.webhook_disabled, never about itself", async () => {
+    const ops = await startReceiver();
+    try {
+      const { getEventType } = await import("@/lib/catalog");
+      const opsHook = await makeWebhook(admin(), ops.url, { eventTypes: ["hookyard.message_failed", "hookyard.webhook_disabled"], template: getEventType("hookyard.message_failed").defaultTemplate });
+      const { webhook } = await makeWebhook(admin(), rx.url, { autoDisableAfter: 1 });
+      rx.setHandler(respond(410, "gone"));
+      await ingestEvent({ actor: admin(), input: alert() });
+      await runDeliveryPass();
+      await runDeliveryPass();
+      const types = ops.received.map((r) => JSON.parse(r.body).event_type).sort();
+      expect(types).toEqual(["hookyard.message_failed", "hookyard.webhook_disabled"]);
+      const failed = JSON.parse(ops.received.find((r) => r.body.includes("message_failed"))!.body);
+      expect(failed.webhook).toMatchObject({ id: webhook.id, target_url: rx.url });
+      expect(failed.message).toMatchObject({ attempts: "1", last_status_code: "410" });
+      // The operational webhook failing itself produces no operational event.
+      ops.setHandler(respond(410));
+      const before = await t.db.event.count({ where: { type: { startsWith: "hookyard." } } });
+      await t.db.webhook.update({ where: { id: webhook.id }, data: { enabled: true, autoDisableAfter: 0 } });
+      await ingestEvent({ actor: admin(), input: alert() });
+      await runDeliveryPass();
+      await runDeliveryPass();
+      const after = await t.db.event.count({ where: { type: { startsWith: "hookyard." } } });
+      expect(after).toBe(before + 1);
+      expect(await t.db.message.count({ where: { webhookId: opsHook.webhook.id, status: "FAILED" } })).toBe(1);
+      await expect(ingestEvent({ actor: admin(), input: { type: "hookyard.message_failed", data: {} } })).rejects.toMatchObject({ status: 400, issues: [{ path: "type" }] });
+    } finally {
+      await ops.close();
+    }
+  });
+});
+
 describe("batching", () => {
   it("time-based: a window's messages go in one request as a JSON array, each with its own attempt", async () => {
     const { webhook } = await makeWebhook(admin(), rx.url, { batching: { mode: "TIME", intervalSeconds: 10, count: null, limit: null } });
