@@ -15,7 +15,9 @@ const flag = z
   .enum(["1", "0", "true", "false", "on", "off", "yes", "no", ""])
   .transform((v) => ["1", "true", "on", "yes"].includes(v));
 
-const ZEnv = z.object({
+/** The configuration schema (exported for scripts/env-table.ts, which documents it in docs/deployment.md). */
+export const ZEnv = z.object({
+  /** Node.js environment; `npm start` serves the production build. */
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** postgres://… — a PostgreSQL server; unset: embedded PGlite under DATA_DIR. */
   DATABASE_URL: z
@@ -26,6 +28,7 @@ const ZEnv = z.object({
   DATA_DIR: z.string().default(".data"),
   /** "memory" keeps the embedded database in memory (tests). */
   PGLITE_MODE: z.enum(["file", "memory"]).default("file"),
+  /** HTTP port of the app. */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Public base URL of the app (sign-in callbacks, invitation links). */
   APP_URL: z.string().url().optional(),
@@ -33,6 +36,8 @@ const ZEnv = z.object({
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
   /** Bearer secret for GET /api/cron/deliver; the route is off when unset. */
   CRON_SECRET: z.string().min(16, "CRON_SECRET must be at least 16 characters").optional(),
+  /** Bearer token for GET /api/metrics (Prometheus); the route is off (404) when unset. */
+  METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
   /** Keyring for secrets at rest: "id1:base64key,id2:base64key"; the first is active. */
   ENCRYPTION_KEYS: z.string().optional(),
   /** Delivery to private/loopback targets: "1" for all, or a comma list of CIDRs. */
@@ -41,19 +46,28 @@ const ZEnv = z.object({
   DELIVERY_LOOP: flag.default(true),
   /** Sends in flight per process, and per endpoint. */
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  /** Sends in flight per endpoint (target host) per process. */
   DELIVERY_PER_ENDPOINT: z.coerce.number().int().min(1).max(1000).default(8),
   /** Total deadline of one send (connect, headers, body). */
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** How long a claimed message stays leased; must exceed DELIVERY_TIMEOUT_MS. */
   DELIVERY_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
+  /** pino log level (JSON lines on stdout). */
+  /** smtp://user:pass@host:587 or smtps://…: notifications are also e-mailed to admins. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://").optional(),
+  SMTP_FROM: z.string().default("Hookyard <hookyard@localhost>"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Demo organization created by the seed. */
   SEED_ORG_NAME: z.string().default("Acme MSP"),
+  /** Demo users' e-mail addresses. */
   SEED_ADMIN_EMAIL: z.string().email().default("admin@acme.test"),
   SEED_AUTHOR_EMAIL: z.string().email().default("author@acme.test"),
   SEED_SUPPORT_EMAIL: z.string().email().default("support@acme.test"),
+  /** Demo users' passwords; generated and printed once when unset. */
   SEED_ADMIN_PASSWORD: z.string().min(8, "SEED_ADMIN_PASSWORD must be at least 8 characters").optional(),
   SEED_AUTHOR_PASSWORD: z.string().min(8, "SEED_AUTHOR_PASSWORD must be at least 8 characters").optional(),
   SEED_SUPPORT_PASSWORD: z.string().min(8, "SEED_SUPPORT_PASSWORD must be at least 8 characters").optional(),
+  /** Demo API key; generated and printed once when unset. */
   SEED_API_KEY: z
     .string()
     .regex(/^hy_[A-Za-z0-9_-]{20,}$/, "SEED_API_KEY must look like hy_ followed by at least 20 URL-safe characters")

@@ -3,6 +3,7 @@ import { constantTimeEqual } from "@/lib/crypto/tokens";
 import { Unauthorized, NotFound } from "@/lib/errors";
 import { runDeliveryPass, type TPassSummary } from "./engine";
 import { purgeExpiredDeliveries } from "./retention";
+import { sendPendingNotificationEmails } from "@/lib/notify/email";
 
 /** Bearer $CRON_SECRET, compared in constant time; the route does not exist without a secret. */
 export function authorizeCron(header: string | null): void {
@@ -12,10 +13,11 @@ export function authorizeCron(header: string | null): void {
   if (!constantTimeEqual(presented, secret)) throw new Unauthorized("Missing or wrong cron secret.");
 }
 
-export async function runCronDelivery(): Promise<TPassSummary & { purged: { attempts: number; messages: number } }> {
+export async function runCronDelivery(): Promise<TPassSummary & { purged: { attempts: number; messages: number }; emails: { sent: number; failed: number } }> {
   // Bounded so the pass ends well within a platform's request limit.
   const env = getEnv();
   const summary = await runDeliveryPass({ maxMessages: 200, concurrency: env.DELIVERY_CONCURRENCY, sendTimeoutMs: env.DELIVERY_TIMEOUT_MS, leaseMs: env.DELIVERY_LEASE_MS });
   const purged = await purgeExpiredDeliveries();
-  return { ...summary, purged };
+  const emails = await sendPendingNotificationEmails();
+  return { ...summary, purged, emails };
 }

@@ -11,6 +11,7 @@ import pg from "pg";
 import { logger } from "@/lib/log";
 import { runDeliveryPass, processOwner, type TClaimedMessage } from "./engine";
 import { purgeExpiredDeliveries } from "./retention";
+import { sendPendingNotificationEmails } from "@/lib/notify/email";
 import { NOTIFY_CHANNEL, onDeliveryWake } from "./wake";
 
 export type TLoopOptions = {
@@ -43,6 +44,7 @@ export function startDeliveryLoop(opts: TLoopOptions = {}): TDeliveryLoop {
   let wakeUp: (() => void) | null = null;
   let woken = false;
   let lastPurge = 0;
+  let lastEmail = 0;
 
   const wake = () => {
     woken = true;
@@ -109,6 +111,10 @@ export function startDeliveryLoop(opts: TLoopOptions = {}): TDeliveryLoop {
       if (Date.now() - lastPurge > (opts.purgeEveryMs ?? 60_000)) {
         lastPurge = Date.now();
         purgeExpiredDeliveries().catch((error: unknown) => logger.warn({ err: error }, "retention purge failed"));
+      }
+      if (Date.now() - lastEmail > 5_000) {
+        lastEmail = Date.now();
+        sendPendingNotificationEmails().catch((error: unknown) => logger.warn({ err: error }, "notification e-mail pass failed"));
       }
       // More may be due right away when the claim came back full.
       if (claimed > 0 && claimed === Math.min(free, batchSize) && inflight < concurrency) continue;

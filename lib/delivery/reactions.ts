@@ -6,6 +6,7 @@
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { OPERATIONAL_EVENT_TYPE_KEYS } from "@/lib/catalog";
 import { storeEvent } from "./ingest";
+import { getEnv } from "@/lib/env";
 
 type TTx = Prisma.TransactionClient;
 
@@ -23,7 +24,15 @@ export async function notifyAdmins(opts: {
   const admins = await opts.tx.membership.findMany({ where: { organizationId: opts.organizationId, role: "ADMIN" }, select: { userId: true } });
   if (!admins.length) return 0;
   await opts.tx.notification.createMany({
-    data: admins.map((a) => ({ organizationId: opts.organizationId, userId: a.userId, kind: opts.kind, title: opts.title, body: opts.body, link: opts.link ?? null })),
+    data: admins.map((a) => ({
+      organizationId: opts.organizationId,
+      userId: a.userId,
+      kind: opts.kind,
+      title: opts.title,
+      body: opts.body,
+      link: opts.link ?? null,
+      emailPending: Boolean(getEnv().SMTP_URL),
+    })),
   });
   return admins.length;
 }
