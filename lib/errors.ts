@@ -46,6 +46,12 @@ export class Conflict extends AppError {
   }
 }
 
+export class RateLimited extends AppError {
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super("rate_limited", 429, message);
+  }
+}
+
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }

@@ -23,6 +23,7 @@ import {
 import { renderTemplate } from "@/lib/templates";
 import { ZEventIngest, type TEventIngest } from "@/lib/validation/event";
 import { zodIssuesOf } from "@/lib/validation/issues";
+import { consumeRateLimit } from "@/lib/domain/rate-limit";
 import { NOTIFY_CHANNEL, wakeDeliveryLoops } from "./wake";
 
 type TTx = Prisma.TransactionClient;
@@ -66,6 +67,9 @@ function describe(issues: { path: string; message: string }[]): string {
 /** POST /api/v1/events: the organization's platform reports something that happened. */
 export async function ingestEvent(opts: { actor: TActor; input: unknown; now?: Date }): Promise<TIngestResult> {
   requirePermission(opts.actor, "event:ingest");
+  if (opts.actor.apiKeyId) {
+    await consumeRateLimit({ key: `ingest:${opts.actor.apiKeyId}`, limit: getEnv().RATE_LIMIT_INGEST_PER_MINUTE, windowMs: 60_000, what: "events for this API key", now: opts.now });
+  }
   const input = parseEventInput(opts.input);
   return storeEvent({ organizationId: opts.actor.organizationId, input, now: opts.now });
 }

@@ -4,6 +4,7 @@
  * holds long locks. Drivers call it now and then.
  */
 import { getDb } from "@/lib/db/client";
+import { purgeRateLimitBuckets } from "@/lib/domain/rate-limit";
 
 export async function purgeExpiredDeliveries(opts: { now?: Date; batchSize?: number } = {}): Promise<{ attempts: number; messages: number }> {
   const now = opts.now ?? new Date();
@@ -25,5 +26,6 @@ export async function purgeExpiredDeliveries(opts: { now?: Date; batchSize?: num
     now,
     batch,
   );
+  await purgeRateLimitBuckets({ olderThan: new Date(now.getTime() - 3_600_000) });
   return { attempts, messages };
 }

@@ -19,6 +19,7 @@ import { ZAttemptQuery, type TAttemptQuery } from "@/lib/validation/webhook";
 import { z } from "zod";
 import crypto from "node:crypto";
 import { recordAudit } from "./audit";
+import { consumeRateLimit } from "./rate-limit";
 import { openWebhookSecrets } from "./webhook-secrets";
 
 const DAY_MS = 86_400_000;
@@ -206,6 +207,13 @@ export type TTestResult = { ok: boolean; statusCode: number | null; durationMs: 
 export async function testWebhook(opts: { actor: TActor; id: string; mode: "raw" | "sample"; now?: Date }): Promise<TTestResult> {
   requirePermission(opts.actor, "webhook:test");
   const w = await ownedWebhook(opts.actor, opts.id);
+  await consumeRateLimit({
+    key: `test:${opts.actor.userId ?? opts.actor.apiKeyId ?? "?"}:${w.id}`,
+    limit: getEnv().RATE_LIMIT_TESTS_PER_MINUTE,
+    windowMs: 60_000,
+    what: "test sends for this webhook",
+    now: opts.now,
+  });
   const eventType = w.eventTypes[0] as TEventTypeKey;
   const body = opts.mode === "raw" ? renderTemplate(w.template, {}, { mode: "raw" }) : renderTemplate(w.template, { ...sampleValues(eventType), event_type: eventType }, { eventType });
   const now = opts.now ?? new Date();

@@ -6,13 +6,13 @@
  */
 import { z } from "zod";
 import { requireSessionActor } from "@/lib/auth/session";
-import { AppError } from "@/lib/errors";
+import { AppError, RateLimited } from "@/lib/errors";
 import type { TActor } from "@/lib/auth/actor";
 import { logger } from "@/lib/log";
 
 export type TActionResult<T> =
   | { ok: true; data: T }
-  | { ok: false; error: { code: string; message: string; fieldErrors?: Record<string, string> } };
+  | { ok: false; error: { code: string; message: string; fieldErrors?: Record<string, string>; retryAfterSeconds?: number } };
 
 export async function runAction<S extends z.ZodType, T>(
   schema: S,
@@ -31,7 +31,8 @@ export async function runAction<S extends z.ZodType, T>(
   } catch (error) {
     if (error instanceof AppError) {
       const fieldErrors = error.issues ? Object.fromEntries(error.issues.map((i) => [i.path, i.message])) : undefined;
-      return { ok: false, error: { code: error.code, message: error.message, ...(fieldErrors ? { fieldErrors } : {}) } };
+      const retry = error instanceof RateLimited ? { retryAfterSeconds: error.retryAfterSeconds } : {};
+      return { ok: false, error: { code: error.code, message: error.message, ...(fieldErrors ? { fieldErrors } : {}), ...retry } };
     }
     logger.error({ err: error }, "unexpected error in server action");
     return { ok: false, error: { code: "internal", message: "Something went wrong on our side. Please try again." } };

@@ -6,7 +6,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { authenticateApiKey } from "@/lib/domain/api-keys";
 import { getSessionContext } from "@/lib/auth/session";
-import { AppError, Invalid, Unauthorized, type TFieldIssue } from "@/lib/errors";
+import { AppError, Invalid, RateLimited, Unauthorized, type TFieldIssue } from "@/lib/errors";
 import type { TActor } from "@/lib/auth/actor";
 import { logger } from "@/lib/log";
 import { zodIssuesOf } from "@/lib/validation/issues";
@@ -51,6 +51,7 @@ export function errorResponse(error: unknown): NextResponse {
   if (error instanceof AppError) {
     const headers: Record<string, string> = {};
     if (error.status === 401) headers["WWW-Authenticate"] = 'Bearer realm="hookyard"';
+    if (error instanceof RateLimited) headers["Retry-After"] = String(error.retryAfterSeconds);
     return NextResponse.json(
       { error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) } },
       { status: error.status, headers },
