@@ -52,14 +52,15 @@ export const ZEnv = z.object({
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** How long a claimed message stays leased; must exceed DELIVERY_TIMEOUT_MS. */
   DELIVERY_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
-  /** pino log level (JSON lines on stdout). */
   /** Tests per member and webhook per minute (Test button and POST …/test). */
   RATE_LIMIT_TESTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(5),
   /** Events per API key per minute through POST /api/v1/events; 0 = unlimited. */
   RATE_LIMIT_INGEST_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(6000),
   /** smtp://user:pass@host:587 or smtps://…: notifications are also e-mailed to admins. */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://").optional(),
+  /** Sender address of notification e-mails. */
   SMTP_FROM: z.string().default("Hookyard <hookyard@localhost>"),
+  /** pino log level (JSON lines on stdout). */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Demo organization created by the seed. */
   SEED_ORG_NAME: z.string().default("Acme MSP"),
