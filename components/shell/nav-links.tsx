@@ -10,6 +10,8 @@ export function NavLinks({ role }: { role: TRole }) {
     { href: "/webhooks", label: "Webhooks", show: true },
     { href: "/settings/members", label: "Members", show: true },
     { href: "/settings/api-keys", label: "API keys", show: can(role, "apikey:manage") },
+    { href: "/audit", label: "Audit log", show: can(role, "audit:read") },
+    { href: "/api-reference", label: "API", show: true },
   ];
   return (
     <nav aria-label="Main" className="flex items-center gap-1">
