@@ -65,3 +65,23 @@ test("health is 200 on the embedded database", async ({ request }) => {
   expect(res.status()).toBe(200);
   expect(await res.json()).toMatchObject({ status: "ok", database: { status: "ok", kind: "pglite" } });
 });
+
+test("server actions refuse a foreign Origin and Origin: null", async ({ page }) => {
+  await signIn(page, "ADMIN");
+  await page.goto("/settings/api-keys");
+  // Capture the real server-action request the form sends…
+  const captured = page.waitForRequest((req) => req.method() === "POST" && Boolean(req.headers()["next-action"]));
+  await page.getByLabel("Key name").fill("Origin probe");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const req = await captured;
+  await expect(page.getByLabel("New API key")).toBeVisible();
+  const count = async () => ((await (await page.request.get("/api/v1/api-keys")).json()).apiKeys as { name: string }[]).filter((k) => k.name === "Origin probe").length;
+  expect(await count()).toBe(1);
+  // …and replay it from elsewhere: nothing may be created.
+  for (const origin of ["https://evil.example", "null"]) {
+    const res = await page.request.post(req.url(), { headers: { ...req.headers(), origin }, data: req.postDataBuffer() ?? undefined });
+    const text = await res.text();
+    expect(text).not.toContain("hy_");
+    expect(await count()).toBe(1);
+  }
+});

@@ -1,5 +1,6 @@
 "use server";
 import { acceptInvitation } from "@/lib/domain/members";
+import { assertTrustedOrigin } from "@/lib/auth/session";
 import { ZAcceptInvitation } from "@/lib/validation/auth";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/log";
@@ -9,6 +10,7 @@ import type { TActionResult } from "@/lib/http/action";
 export async function acceptInvitationAction(input: unknown): Promise<TActionResult<{ email: string }>> {
   const raw = (input ?? {}) as Record<string, unknown>;
   try {
+    await assertTrustedOrigin();
     const parsed = raw.password === undefined ? { token: String(raw.token ?? "") } : ZAcceptInvitation.parse(raw);
     const result = await acceptInvitation({ input: parsed });
     return { ok: true, data: { email: result.email } };

@@ -4,12 +4,14 @@
  * user's memberships on every request.
  */
 import { cache } from "react";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getServerSession } from "next-auth";
 import { authOptions } from "./options";
 import { getDb } from "@/lib/db/client";
-import { Unauthorized } from "@/lib/errors";
+import { Forbidden, Unauthorized } from "@/lib/errors";
+import { getEnv } from "@/lib/env";
+import { isTrustedActionOrigin } from "./origin";
 import type { TActor } from "./actor";
 import type { TRole } from "./permissions";
 
@@ -48,8 +50,17 @@ export async function requirePageSession(): Promise<TSessionContext> {
   return ctx;
 }
 
-/** For server actions and route handlers. */
+/** Every server action starts here: refuse requests that did not come from our own pages. */
+export async function assertTrustedOrigin(): Promise<void> {
+  const h = await headers();
+  if (!isTrustedActionOrigin({ origin: h.get("origin"), host: h.get("host"), forwardedHost: h.get("x-forwarded-host"), appUrl: getEnv().appUrl })) {
+    throw new Forbidden("This request did not come from Hookyard's own pages.");
+  }
+}
+
+/** For server actions: the signed-in member, from a request of our own origin. */
 export async function requireSessionActor(): Promise<TActor> {
+  await assertTrustedOrigin();
   const ctx = await getSessionContext();
   if (!ctx) throw new Unauthorized();
   return ctx.actor;

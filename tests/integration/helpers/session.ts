@@ -3,7 +3,8 @@
  * request there is no cookie jar, so a test file replaces that one module with
  *   vi.mock("@/lib/auth/session", () => import("./helpers/session"));
  * and chooses the signed-in member with signInAs(). Everything below the
- * session lookup (role guard, organization scoping, database) is real.
+ * session lookup (role guard, organization scoping, database) is real; the
+ * Origin check is proven by lib/auth/origin.test.ts and e2e/auth.spec.ts.
  */
 import type { TActor } from "@/lib/auth/actor";
 import { Unauthorized } from "@/lib/errors";
@@ -21,6 +22,7 @@ export async function getSessionContext() {
 export async function requirePageSession(): Promise<never> {
   throw new Error("pages are not rendered in integration tests");
 }
+export async function assertTrustedOrigin(): Promise<void> {}
 export async function requireSessionActor(): Promise<TActor> {
   if (!state.actor) throw new Unauthorized();
   return state.actor;
