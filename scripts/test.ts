@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     let pg: TPgServer | null = null;
     try {
       pg = await startPgServer();
-      vitest("integration (PostgreSQL)", "integration", "integration-postgres.json", { TEST_DB: "postgres", TEST_PG_URL: pg.url, TEST_PG_BIN: pg.binDir });
+      vitest("integration (PostgreSQL)", "integration", "integration-postgres.json", { TEST_DB: "postgres", TEST_PG_URL: pg.url, TEST_PG_DIR: pg.dir });
     } catch (error) {
       console.error("PostgreSQL integration run could not start:", error instanceof Error ? error.message : error);
       record("integration (PostgreSQL)", 1, null);

@@ -63,14 +63,10 @@ export async function startPgServer(opts: { maxConnections?: number } = {}): Pro
   runAs(path.join(binDir, "initdb"), ["-D", dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=${opts.maxConnections ?? 200} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-  const start = () => runAs(path.join(binDir, "pg_ctl"), ["-D", dataDir, "-o", options, "-l", path.join(dir, "server.log"), "-w", "start"]);
-  const stop = () => {
-    try {
-      runAs(path.join(binDir, "pg_ctl"), ["-D", dataDir, "-m", "fast", "-w", "stop"]);
-    } catch {
-      /* already stopped */
-    }
-  };
+  fs.writeFileSync(path.join(dir, "control.json"), JSON.stringify({ binDir, dataDir, options }));
+  if (isRoot()) execFileSync("chown", ["postgres:postgres", path.join(dir, "control.json")]);
+  const start = () => startExisting(dir);
+  const stop = () => stopExisting(dir);
   start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -83,4 +79,23 @@ export async function startPgServer(opts: { maxConnections?: number } = {}): Pro
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+type TControl = { binDir: string; dataDir: string; options: string };
+const control = (dir: string): TControl => JSON.parse(fs.readFileSync(path.join(dir, "control.json"), "utf8")) as TControl;
+
+/** Starts a server made by startPgServer again (same port and settings), e.g. after a test stopped it. */
+export function startExisting(dir: string): void {
+  const c = control(dir);
+  runAs(path.join(c.binDir, "pg_ctl"), ["-D", c.dataDir, "-o", c.options, "-l", path.join(dir, "server.log"), "-w", "start"]);
+}
+
+/** Stops it (fast shutdown: open connections are cut). */
+export function stopExisting(dir: string): void {
+  const c = control(dir);
+  try {
+    runAs(path.join(c.binDir, "pg_ctl"), ["-D", c.dataDir, "-m", "fast", "-w", "stop"]);
+  } catch {
+    /* already stopped */
+  }
 }
