@@ -114,29 +114,35 @@ const nameFrom = (changes: Prisma.JsonValue): string | null => {
   return null;
 };
 
+/** The latest name the log itself recorded for each target (deleted webhooks, revoked keys). */
+async function recordedNames(organizationId: string, targetIds: string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  if (!targetIds.length) return names;
+  const rows = await getDb().auditEntry.findMany({
+    where: { organizationId, targetId: { in: targetIds }, action: { in: ["webhook.created", "webhook.updated", "webhook.deleted", "api_key.created"] } },
+    select: { targetId: true, changes: true },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  for (const e of rows) {
+    const n = nameFrom(e.changes);
+    if (n && e.targetId) names.set(e.targetId, n);
+  }
+  return names;
+}
+
 /** Human labels of the entries' targets (current names; a deleted webhook's name from its own entries). */
 async function targetLabels(organizationId: string, rows: TEntryRow[]) {
   const ids = (type: string) => [...new Set(rows.filter((r) => r.targetType === type && r.targetId).map((r) => r.targetId!))].filter((id) => z.string().uuid().safeParse(id).success);
   const webhookIds = ids("Webhook");
   const messageIds = ids("Message");
-  const [webhooks, apiKeys, users, messages, invitations, named] = await Promise.all([
+  const [webhooks, apiKeys, users, messages, invitations, recorded] = await Promise.all([
     webhookIds.length ? getDb().webhook.findMany({ where: { organizationId, id: { in: webhookIds } }, select: { id: true, name: true } }) : [],
     ids("ApiKey").length ? getDb().apiKey.findMany({ where: { organizationId, id: { in: ids("ApiKey") } }, select: { id: true, name: true, prefix: true } }) : [],
     ids("User").length ? getDb().user.findMany({ where: { id: { in: ids("User") }, memberships: { some: { organizationId } } }, select: { id: true, email: true } }) : [],
     messageIds.length ? getDb().message.findMany({ where: { organizationId, id: { in: messageIds } }, select: { id: true, webhookId: true, webhook: { select: { name: true } } } }) : [],
     ids("Invitation").length ? getDb().invitation.findMany({ where: { organizationId, id: { in: ids("Invitation") } }, select: { id: true, email: true } }) : [],
-    // Names recorded by the entries themselves (deleted webhooks, revoked keys, removed users).
-    getDb().auditEntry.findMany({
-      where: { organizationId, targetId: { in: [...webhookIds, ...ids("ApiKey")] }, action: { in: ["webhook.created", "webhook.deleted", "webhook.updated", "api_key.created"] } },
-      select: { targetId: true, changes: true, createdAt: true },
-      orderBy: { createdAt: "asc" },
-    }),
+    recordedNames(organizationId, [...webhookIds, ...ids("ApiKey")]),
   ]);
-  const recorded = new Map<string, string>();
-  for (const e of named) {
-    const n = nameFrom(e.changes);
-    if (n && e.targetId) recorded.set(e.targetId, n);
-  }
   return (row: TEntryRow): { label: string | null; webhookId: string | null } => {
     const id = row.targetId;
     if (!id) return { label: null, webhookId: null };
@@ -222,16 +228,13 @@ export async function listAuditFacets(opts: { actor: TActor }): Promise<TAuditFa
     getDb().auditEntry.groupBy({ by: ["action"], where: { organizationId }, orderBy: { action: "asc" } }),
   ]);
   const webhookIds = targets.map((t) => t.targetId!).filter((id) => z.string().uuid().safeParse(id).success);
-  const [current, named] = await Promise.all([
+  const [current, recorded] = await Promise.all([
     webhookIds.length ? getDb().webhook.findMany({ where: { organizationId, id: { in: webhookIds } }, select: { id: true, name: true } }) : [],
-    webhookIds.length
-      ? getDb().auditEntry.findMany({ where: { organizationId, targetType: "Webhook", targetId: { in: webhookIds }, action: { in: ["webhook.created", "webhook.deleted"] } }, select: { targetId: true, changes: true } })
-      : [],
+    recordedNames(organizationId, webhookIds),
   ]);
   const webhooks = webhookIds.map((id) => {
     const live = current.find((w) => w.id === id);
-    const recorded = named.map((e) => (e.targetId === id ? nameFrom(e.changes) : null)).find(Boolean);
-    return { id, label: live?.name ?? recorded ?? `Webhook ${id.slice(0, 8)}`, deleted: !live };
+    return { id, label: live?.name ?? recorded.get(id) ?? `Webhook ${id.slice(0, 8)}`, deleted: !live };
   });
   webhooks.sort((a, b) => Number(a.deleted) - Number(b.deleted) || a.label.localeCompare(b.label));
   const seen = new Set<string>();
