@@ -54,6 +54,7 @@ export const LOG_REDACT_PATHS = [
   "env.ENCRYPTION_KEYS",
   "env.DATABASE_URL",
   "env.SEED_API_KEY",
+  "env.SMTP_URL",
   "env.SEED_ADMIN_PASSWORD",
   "env.SEED_AUTHOR_PASSWORD",
   "env.SEED_SUPPORT_PASSWORD",
