@@ -30,7 +30,7 @@ export const ZEnv = z.object({
   PGLITE_MODE: z.enum(["file", "memory"]).default("file"),
   /** HTTP port of the app. */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  /** Public base URL of the app (sign-in callbacks, invitation links). */
+  /** Public base URL of the app (sign-in callbacks, invitation links); http://localhost:$PORT when unset. */
   APP_URL: z.string().url().optional(),
   /** Secret for session tokens; generated into DATA_DIR when unset. */
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
@@ -38,7 +38,7 @@ export const ZEnv = z.object({
   CRON_SECRET: z.string().min(16, "CRON_SECRET must be at least 16 characters").optional(),
   /** Bearer token for GET /api/metrics (Prometheus); the route is off (404) when unset. */
   METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
-  /** Keyring for secrets at rest: "id1:base64key,id2:base64key"; the first is active. */
+  /** Keyring for secrets at rest: "id1:base64key,id2:base64key"; the first is active. Generated into DATA_DIR when unset (one host only). */
   ENCRYPTION_KEYS: z.string().optional(),
   /** Delivery to private/loopback targets: "1" for all, or a comma list of CIDRs. */
   DELIVERY_ALLOW_PRIVATE: z.string().default(""),
