@@ -59,18 +59,40 @@ function paths(opts: TMigrationPaths) {
   };
 }
 
-async function openEngine(
-  factory: SqlMigrationAwareDriverAdapterFactory,
-  schemaPath: string,
-): Promise<SchemaEngine> {
+type TEngineSession = { engine: SchemaEngine; close: () => Promise<void> };
+
+/**
+ * Opens the engine on connections of its own. They are disposed on close():
+ * the engine holds Prisma's migration advisory lock for as long as its
+ * connection lives, so a long-lived process (a worker) that migrated at start
+ * must not keep it, or the next process's migration would wait for the lock.
+ */
+async function openEngine(factory: SqlMigrationAwareDriverAdapterFactory, schemaPath: string): Promise<TEngineSession> {
   const glue = await loadEngineGlue();
   const schema = fs.readFileSync(schemaPath, "utf8");
-  const logs: string[] = [];
-  return glue.SchemaEngine.new(
-    { datamodels: [[schemaPath, schema]] },
-    (msg: string) => logs.push(msg),
-    bindMigrationAwareSqlAdapterFactory(factory),
-  );
+  const opened: { dispose: () => Promise<void> }[] = [];
+  const tracked: SqlMigrationAwareDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      const adapter = await factory.connect();
+      opened.push(adapter);
+      return adapter;
+    },
+    connectToShadowDb: async () => {
+      const adapter = await factory.connectToShadowDb();
+      opened.push(adapter);
+      return adapter;
+    },
+  };
+  const engine = await glue.SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, () => {}, bindMigrationAwareSqlAdapterFactory(tracked));
+  return {
+    engine,
+    close: async () => {
+      engine.free();
+      await Promise.allSettled(opened.map((a) => a.dispose()));
+    },
+  };
 }
 
 /** Reads prisma/migrations as the engine wants it (sorted by folder name). */
@@ -103,12 +125,12 @@ export async function applyMigrations(
   opts: TMigrationPaths & { factory: SqlMigrationAwareDriverAdapterFactory },
 ): Promise<string[]> {
   const { schemaPath, migrationsDir } = paths(opts);
-  const engine = await openEngine(opts.factory, schemaPath);
+  const { engine, close } = await openEngine(opts.factory, schemaPath);
   try {
     const out = await engine.applyMigrations({ migrationsList: readMigrationList(migrationsDir), filters: NO_FILTERS });
     return out.appliedMigrationNames;
   } finally {
-    engine.free();
+    await close();
   }
 }
 
@@ -126,7 +148,7 @@ export async function migrationStatus(
 ): Promise<TMigrationStatus> {
   const { schemaPath, migrationsDir } = paths(opts);
   const list = readMigrationList(migrationsDir);
-  const engine = await openEngine(opts.factory, schemaPath);
+  const { engine, close } = await openEngine(opts.factory, schemaPath);
   try {
     const out = await engine.diagnoseMigrationHistory({ migrationsList: list, optInToShadowDatabase: false, filters: NO_FILTERS });
     const all = list.migrationDirectories.map((d) => d.path);
@@ -144,7 +166,7 @@ export async function migrationStatus(
       upToDate: pending.length === 0 && out.failedMigrationNames.length === 0 && out.history === null,
     };
   } finally {
-    engine.free();
+    await close();
   }
 }
 
@@ -160,7 +182,7 @@ export async function createMigration(
   if (!/^[a-z0-9_]+$/.test(opts.name)) throw new Error("Migration name: use lower-case letters, digits and _ only");
   const { schemaPath, migrationsDir } = paths(opts);
   const list = readMigrationList(migrationsDir);
-  const engine = await openEngine(opts.factory, schemaPath);
+  const { engine, close } = await openEngine(opts.factory, schemaPath);
   let sql: string;
   try {
     const result = await engine.diff({
@@ -172,7 +194,7 @@ export async function createMigration(
     });
     sql = (result as { stdout?: string }).stdout ?? "";
   } finally {
-    engine.free();
+    await close();
   }
   if (!sql.trim() || /^-- This is an empty migration\.?\s*$/.test(sql.trim())) return null;
   const stamp = (opts.now ?? new Date()).toISOString().replace(/\D/g, "").slice(0, 14);
