@@ -1,13 +1,13 @@
 "use client";
 import { useMemo, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { Alert, Badge, Card, PageHeader } from "@/components/ui/misc";
 import { cn } from "@/components/ui/cn";
 import { fetchJson } from "@/components/settings/queries";
 import type { TOpenApiDocument, TOperation, TParameter } from "@/lib/openapi/document";
 import { SchemaView } from "./schema-view";
+import { RichText } from "./rich-text";
 import { curlExample, refName, typeLabel, constraintsOf, type TSchema, type TSchemas } from "./schema";
 import { apiReferenceKeys } from "./queries";
 
@@ -31,9 +31,9 @@ function MethodBadge({ method }: { method: string }) {
 function CopyButton({ text, label }: { text: string; label: string }) {
   const [copied, setCopied] = useState(false);
   return (
-    <Button
-      variant="ghost"
-      size="sm"
+    <button
+      type="button"
+      className="rounded px-2 py-1 text-xs font-medium text-slate-200 hover:bg-slate-700 hover:text-white focus:outline-none focus:ring-2 focus:ring-brand-500"
       aria-label={label}
       onClick={async () => {
         try {
@@ -46,7 +46,7 @@ function CopyButton({ text, label }: { text: string; label: string }) {
       }}
     >
       {copied ? "Copied" : "Copy"}
-    </Button>
+    </button>
   );
 }
 
@@ -119,7 +119,7 @@ function OperationCard({ entry, doc, baseUrl }: { entry: TEntry; doc: TOpenApiDo
         </header>
         {op.description && (
           <div className="mt-3 space-y-2 text-sm text-slate-700">
-            {op.description.split("\n\n").map((para) => <p key={para}>{para}</p>)}
+            {op.description.split("\n\n").map((para) => <p key={para}><RichText text={para} /></p>)}
           </div>
         )}
         {op.parameters && op.parameters.length > 0 && (
@@ -148,7 +148,7 @@ function OperationCard({ entry, doc, baseUrl }: { entry: TEntry; doc: TOpenApiDo
                 <li key={status} className="text-sm">
                   <div className="flex flex-wrap items-center gap-2">
                     <Badge tone={ok ? "green" : "red"}>{status}</Badge>
-                    <span className="text-slate-700">{resolved?.description}</span>
+                    <span className="text-slate-700"><RichText text={resolved?.description ?? ""} /></span>
                     {schema && <span className="font-mono text-xs text-brand-700">{content![0] !== "application/json" ? content![0] : typeLabel(schema, schemas)}</span>}
                   </div>
                   {ok && schema && content![0] === "application/json" && (
@@ -222,7 +222,7 @@ export function ApiReferencePage() {
           <div className="min-w-0 space-y-10">
             <Card className="p-5 text-sm text-slate-700">
               <h2 className="text-base font-semibold text-slate-900">Authentication</h2>
-              <p className="mt-2">{doc.info.description}</p>
+              <p className="mt-2"><RichText text={doc.info.description} /></p>
               <p className="mt-2">Base URL: <code className="font-mono text-xs">{baseUrl || "/"}</code> · Create keys in Settings → API keys; a key&apos;s role limits what it may do.</p>
             </Card>
             {groups.length === 0 && <p className="text-sm text-slate-600">No endpoint matches “{filter}”.</p>}

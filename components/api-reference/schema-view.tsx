@@ -1,6 +1,7 @@
 "use client";
 import { Fragment } from "react";
 import { Badge } from "@/components/ui/misc";
+import { RichText } from "./rich-text";
 import { constraintsOf, hasChildren, refName, resolveSchema, typeLabel, unwrapNullable, type TSchema, type TSchemas } from "./schema";
 
 const MAX_DEPTH = 6;
@@ -61,7 +62,7 @@ export function SchemaView({ schema, schemas, depth = 0 }: { schema: TSchema; sc
               {required.has(name) ? <Badge tone="amber">required</Badge> : <span className="text-xs text-slate-400">optional</span>}
             </dt>
             <dd className="mt-1 space-y-1 text-xs text-slate-600">
-              {description && <p>{description}</p>}
+              {description && <p><RichText text={description} /></p>}
               {constraints.length > 0 && (
                 <p>
                   {constraints.map((c, i) => (
