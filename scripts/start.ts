@@ -2,46 +2,15 @@
  * `npm start`: build when the sources changed since the last build, apply
  * migrations, seed demo data (idempotent), then serve with `next start`.
  */
-import { spawn, spawnSync } from "node:child_process";
-import crypto from "node:crypto";
-import fs from "node:fs";
+import { spawn } from "node:child_process";
 import path from "node:path";
 import { getEnv } from "@/lib/env";
 import { closeDb } from "@/lib/db/client";
 import { describeSeed, migrateDatabase, seedDatabase } from "@/lib/db/setup";
 import { writeDemoCredentials } from "./lib/demo-credentials";
+import { buildIfNeeded } from "./lib/build";
 
 const ROOT = process.cwd();
-const STAMP = path.join(ROOT, ".next", "hookyard-build-stamp");
-const SOURCES = ["app", "components", "lib", "public", "prisma/schema.prisma", "next.config.mjs", "package-lock.json", "tsconfig.json", "postcss.config.mjs", "instrumentation.ts"];
-
-function listFiles(p: string, out: string[]): void {
-  const full = path.join(ROOT, p);
-  if (!fs.existsSync(full)) return;
-  const stat = fs.statSync(full);
-  if (stat.isDirectory()) {
-    for (const entry of fs.readdirSync(full)) {
-      if (entry === "node_modules" || entry === "generated") continue;
-      listFiles(path.join(p, entry), out);
-    }
-  } else out.push(`${p}:${stat.size}:${stat.mtimeMs}`);
-}
-
-function sourceFingerprint(): string {
-  const files: string[] = [];
-  for (const s of SOURCES) listFiles(s, files);
-  return crypto.createHash("sha256").update(files.sort().join("\n")).digest("hex");
-}
-
-function buildIfNeeded(): void {
-  const fingerprint = sourceFingerprint();
-  const built = fs.existsSync(path.join(ROOT, ".next", "BUILD_ID")) && fs.existsSync(STAMP) && fs.readFileSync(STAMP, "utf8") === fingerprint;
-  if (built) return;
-  console.log("Building the app (first start or sources changed)…");
-  const result = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
-  if (result.status !== 0) process.exit(result.status ?? 1);
-  fs.writeFileSync(STAMP, fingerprint);
-}
 
 async function main(): Promise<void> {
   const env = getEnv();

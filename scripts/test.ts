@@ -12,6 +12,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { startPgServer, type TPgServer } from "./lib/pg-server";
+import { buildIfNeeded } from "./lib/build";
 
 const OUT = path.resolve("tmp/test-results");
 const CHROMIUM = "/usr/bin/chromium";
@@ -70,6 +71,13 @@ async function main(): Promise<void> {
 
   if (!only || only === "unit") vitest("unit", "unit", "unit.json");
   if (!only || only === "integration") {
+    // The system tests run the built app (several `next start` processes).
+    try {
+      buildIfNeeded();
+    } catch (error) {
+      console.error(error instanceof Error ? error.message : error);
+      record("build", 1, null);
+    }
     vitest("integration (PGlite)", "integration", "integration-pglite.json", { TEST_DB: "pglite" });
     let pg: TPgServer | null = null;
     try {
