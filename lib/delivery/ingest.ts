@@ -24,6 +24,7 @@ import { renderTemplate } from "@/lib/templates";
 import { ZEventIngest, type TEventIngest } from "@/lib/validation/event";
 import { zodIssuesOf } from "@/lib/validation/issues";
 import { consumeRateLimit } from "@/lib/domain/rate-limit";
+import { countIngestedEvent } from "@/lib/metrics/process";
 import { NOTIFY_CHANNEL, wakeDeliveryLoops } from "./wake";
 
 type TTx = Prisma.TransactionClient;
@@ -71,7 +72,9 @@ export async function ingestEvent(opts: { actor: TActor; input: unknown; now?: D
     await consumeRateLimit({ key: `ingest:${opts.actor.apiKeyId}`, limit: getEnv().RATE_LIMIT_INGEST_PER_MINUTE, windowMs: 60_000, what: "events for this API key", now: opts.now });
   }
   const input = parseEventInput(opts.input);
-  return storeEvent({ organizationId: opts.actor.organizationId, input, now: opts.now });
+  const result = await storeEvent({ organizationId: opts.actor.organizationId, input, now: opts.now });
+  if (!result.duplicate) countIngestedEvent({ messages: result.messages });
+  return result;
 }
 
 type TCandidate = {

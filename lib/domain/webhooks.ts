@@ -349,7 +349,13 @@ export async function updateWebhook(opts: { actor: TActor; id: string; input: un
       if (resourceIds.length) await tx.webhookResource.createMany({ data: resourceIds.map((resourceId) => ({ webhookId: current.id, resourceId })) });
     }
     const updated = await tx.webhook.update({ where: { id: current.id }, data });
-    await recordAudit({ tx, actor: opts.actor, action: "webhook.updated", targetType: WEBHOOK_ENTITY, targetId: current.id, changes: changedFields(current as unknown as Record<string, unknown>, patch as Record<string, unknown>) as Prisma.InputJsonValue });
+    const before = {
+      ...current,
+      signing: { standard: current.signStandard, hexHeader: current.signHexHeader, base64: current.signBase64 },
+      batching: { mode: current.batchMode, intervalSeconds: current.batchIntervalSec, count: current.batchCount, limit: current.batchLimit },
+      resources: current.resources.map((r) => r.resource.externalId),
+    };
+    await recordAudit({ tx, actor: opts.actor, action: "webhook.updated", targetType: WEBHOOK_ENTITY, targetId: current.id, changes: changedFields(before as unknown as Record<string, unknown>, patch as Record<string, unknown>) as Prisma.InputJsonValue });
     await emitWebhookObjectEvent({ tx, actor: opts.actor, action: "modified", webhook: updated });
   });
   return getWebhook({ actor: opts.actor, id: opts.id });

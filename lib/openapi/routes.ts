@@ -14,7 +14,7 @@ import type { TPermission } from "@/lib/auth/permissions";
 import { ZCreateApiKey } from "@/lib/validation/api-key";
 import { ZEventIngest } from "@/lib/validation/event";
 import { ZResourceExternalId, ZResourceKind, ZResourceQuery, ZUpsertResourceBody } from "@/lib/validation/resource";
-import { ZAttemptQuery, ZRecover, ZTestWebhook, ZWebhookCreate, ZWebhookListQuery, ZWebhookPatch } from "@/lib/validation/webhook";
+import { ZAttemptQuery, ZRecover, ZRotateSecret, ZTestWebhook, ZWebhookCreate, ZWebhookListQuery, ZWebhookPatch } from "@/lib/validation/webhook";
 import { ZAuditQuery } from "@/lib/validation/audit";
 import { ZExportQuery, ZImportRequest } from "@/lib/validation/transfer";
 import { ZGalleryQuery } from "@/lib/gallery";
@@ -71,13 +71,6 @@ const ZMessageIdParams = z.object({ id: z.string().uuid().meta({ description: "M
 const ZAttemptIdParams = z.object({ id: z.string().uuid().meta({ description: "Attempt id." }) });
 /** As app/api/v1/resources/[kind]/[externalId]/route.ts parses its path. */
 const ZResourceParams = z.object({ kind: ZResourceKind, externalId: ZResourceExternalId });
-/**
- * Body of POST /api/v1/webhooks/{id}/rotate-secret. The route declares this
- * schema itself (ZRotate); it belongs in lib/validation/webhook.ts so both
- * can import it — until then the coverage test proves the example passes the
- * route's own schema by calling the route.
- */
-export const ZRotateSecret = z.strictObject({ graceHours: z.number().min(0, "graceHours must be 0 to 720").max(720, "graceHours must be 0 to 720").default(24) });
 
 const ZWebhookResponse = z.object({ webhook: R.ZWebhookView });
 const ZResourceResponse = z.object({ resource: R.ZResourceView });

@@ -198,6 +198,10 @@ export const ZTestWebhook = z.strictObject({
   mode: z.enum(["raw", "sample"], { error: () => 'mode must be "raw" (template as written) or "sample" (rendered with sample values)' }).default("sample"),
 });
 
+export const ZRotateSecret = z.strictObject({
+  graceHours: z.number().min(0, "graceHours must be 0 to 720").max(720, "graceHours must be 0 to 720").default(24),
+});
+
 export const ZRecover = z.strictObject({
   since: z.coerce.date({ error: () => "since must be an ISO 8601 date-time" }),
 });

@@ -357,3 +357,15 @@ describe("patch validation", () => {
     expect(Object.keys(ZWebhookPatch.parse({ template: "{}" }))).toEqual(["template"]);
   });
 });
+
+describe("audit of webhook changes", () => {
+  it("records before → after for nested settings and resources", async () => {
+    const { webhook } = await makeWebhook(orgs.a.admin.actor, "https://example.com/audit", { enabled: false });
+    await updateWebhook({ actor: orgs.a.admin.actor, id: webhook.id, input: { signing: { standard: true, hexHeader: "X-Sig", base64: false }, batching: { mode: "TIME", intervalSeconds: 5, count: null, limit: null } } });
+    const entry = await t.db.auditEntry.findFirstOrThrow({ where: { targetId: webhook.id, action: "webhook.updated" }, orderBy: { createdAt: "desc" } });
+    expect(entry.changes).toMatchObject({
+      signing: { before: { standard: true, hexHeader: null, base64: false }, after: { hexHeader: "X-Sig" } },
+      batching: { before: { mode: "NONE" }, after: { mode: "TIME", intervalSeconds: 5 } },
+    });
+  });
+});
