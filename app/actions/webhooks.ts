@@ -10,6 +10,8 @@ import { runAction } from "@/lib/http/action";
 import { createWebhook, deleteWebhook, findOverlappingWebhooks, revealSigningSecret, rotateSigningSecret, setWebhookEnabled, updateWebhook } from "@/lib/domain/webhooks";
 import { recoverFailedMessages, retryMessage, testWebhook } from "@/lib/domain/deliveries";
 import { ZRecover, ZTestWebhook } from "@/lib/validation/webhook";
+import { checkTargetUrl } from "@/lib/delivery/url-policy";
+import { deliveryAllowPrivate } from "@/lib/delivery/config";
 
 const ZId = z.object({ id: z.string().min(1, "Unknown webhook") });
 const ZAny = z.unknown();
@@ -72,4 +74,16 @@ export async function checkOverlapAction(input: unknown) {
     input,
     ({ actor, input }) => findOverlappingWebhooks({ actor, ...input }),
   );
+}
+
+/**
+ * The target URL against this installation's address policy (private and
+ * loopback targets, cloud metadata…), so the wizard can refuse it with the
+ * reason before the last step. The save checks it again.
+ */
+export async function checkTargetUrlAction(input: unknown) {
+  return runAction(z.object({ url: z.string().max(4096) }), input, async ({ input }) => {
+    const check = checkTargetUrl(input.url.trim(), { allowPrivate: deliveryAllowPrivate() });
+    return check.ok ? { allowed: true as const, reason: null } : { allowed: false as const, reason: check.reason };
+  });
 }
