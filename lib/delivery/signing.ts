@@ -2,17 +2,14 @@
  * Webhook signatures (pure; node:crypto only).
  *
  * Secrets look like `whsec_<base64 of 32 random bytes>` (Standard Webhooks).
- * The HMAC key is ALWAYS the base64-decoded bytes after the `whsec_` prefix —
- * for the Standard Webhooks form (as the spec requires) and, for consistency,
- * also for the hex (`sha256=<hex>`) and plain base64 forms. Receivers using
- * the hex/base64 forms must therefore do:
+ * - Standard Webhooks form: the HMAC key is the base64-decoded bytes after
+ *   `whsec_`, as the spec requires.
+ * - hex (`sha256=<hex>`) and base64 forms: the key is the secret's text as
+ *   shown to the user (`whsec_…` included), as the products of seeds 000/001
+ *   do, so a receiver passes the secret straight to its HMAC function:
  *
- *   key = base64decode(secret.removePrefix("whsec_"))
- *   expected = "sha256=" + hex(HMAC_SHA256(key, rawBody))     // hex form
- *   expected = base64(HMAC_SHA256(key, rawBody))              // base64 form
- *
- * (Some products use the secret's UTF-8 text as the key instead; Hookyard
- * does not, so that one secret works identically for all three forms.)
+ *   expected = "sha256=" + hex(HMAC_SHA256(secretText, rawBody))   // hex form
+ *   expected = base64(HMAC_SHA256(secretText, rawBody))            // base64 form
  *
  * Rotation: `secrets` lists the active secrets, primary (newest) first. The
  * Standard Webhooks header carries one `v1,<sig>` per secret; the hex and

@@ -109,7 +109,7 @@ const ZLoopThreshold = z.number().int().min(0, "loopThreshold must be 0 to 20").
 const templateField = z
   .string({ error: (iss) => (iss.input === undefined ? "template is required" : "template must be a string") })
   .min(1, "template must not be empty")
-  .refine((t) => Buffer.byteLength(t, "utf8") <= MAX_TEMPLATE_BYTES, `template must be at most ${MAX_TEMPLATE_BYTES / 1024} KiB`);
+  .refine((t) => new TextEncoder().encode(t).length <= MAX_TEMPLATE_BYTES, `template must be at most ${MAX_TEMPLATE_BYTES / 1024} KiB`);
 
 const fields = {
   name: requiredString("name", { max: 120 }),

@@ -9,8 +9,8 @@ import path from "node:path";
 
 const ROOT = process.cwd();
 const STAMP = path.join(ROOT, ".next", "hookyard-build-stamp");
-const SOURCES = ["app", "components", "lib", "public", "prisma/schema.prisma", "next.config.mjs", "package-lock.json", "tsconfig.json", "postcss.config.mjs", "instrumentation.ts", "scripts/copy-monaco.ts"];
-const SKIP = new Set(["node_modules", "generated", "monaco"]);
+const SOURCES = ["app", "components", "lib", "public", "prisma/schema.prisma", "next.config.mjs", "package-lock.json", "tsconfig.json", "postcss.config.mjs", "instrumentation.ts"];
+const SKIP = new Set(["node_modules", "generated"]);
 
 function listFiles(p: string, out: string[]): void {
   const full = path.join(ROOT, p);
