@@ -1,0 +1,175 @@
+/* PROTOTYPE (benchmark only): a snapshot of lib/delivery/loop.ts (2026-11-24), verbatim except that it drives bench/proto/engine.ts runBatchedPass instead of runDeliveryPass. Delete with bench/proto/engine.ts once the product batches its delivery writes. */
+/**
+ * The continuous delivery driver used by the server (instrumentation.ts) and
+ * by `npm run worker`. It keeps up to `concurrency` sends in flight: whenever
+ * slots are free it runs another `runDeliveryPass()` for that many messages,
+ * leaving out webhooks already at their per-endpoint limit, so one hanging
+ * endpoint never holds back the others. It sleeps until woken by ingestion
+ * (same process), a Postgres NOTIFY (other processes), a finished send, or
+ * the poll interval (retries that came due).
+ */
+import pg from "pg";
+import { logger } from "@/lib/log";
+import { processOwner, type TClaimedMessage } from "@/lib/delivery/engine";
+import { runBatchedPass as runDeliveryPass } from "./engine";
+import { purgeExpiredDeliveries } from "@/lib/delivery/retention";
+import { sendPendingNotificationEmails } from "@/lib/notify/email";
+import { NOTIFY_CHANNEL, onDeliveryWake } from "@/lib/delivery/wake";
+
+export type TLoopOptions = {
+  concurrency?: number;
+  perWebhookConcurrency?: number;
+  batchSize?: number;
+  pollMs?: number;
+  /** PostgreSQL URL to LISTEN on for wake-ups from other processes. */
+  listenUrl?: string;
+  owner?: string;
+  purgeEveryMs?: number;
+  sendTimeoutMs?: number;
+  leaseMs?: number;
+};
+
+export type TDeliveryLoop = { stop: () => Promise<void>; stats: () => { inflight: number; passes: number; delivered: number } };
+
+export function startDeliveryLoop(opts: TLoopOptions = {}): TDeliveryLoop {
+  const concurrency = opts.concurrency ?? 32;
+  const perWebhook = opts.perWebhookConcurrency ?? 8;
+  const batchSize = opts.batchSize ?? 100;
+  const pollMs = opts.pollMs ?? 1000;
+  const owner = opts.owner ?? processOwner;
+  const inflightByWebhook = new Map<string, number>();
+  const running = new Set<Promise<unknown>>();
+  let inflight = 0;
+  let passes = 0;
+  let delivered = 0;
+  let stopped = false;
+  let wakeUp: (() => void) | null = null;
+  let woken = false;
+  let lastPurge = 0;
+  let lastEmail = 0;
+
+  const wake = () => {
+    woken = true;
+    wakeUp?.();
+  };
+  const unsubscribe = onDeliveryWake(wake);
+  const listener = opts.listenUrl ? listenForNotifications(opts.listenUrl, wake) : null;
+
+  const sleep = () =>
+    new Promise<void>((resolve) => {
+      if (woken || stopped) return resolve();
+      const timer = setTimeout(resolve, pollMs);
+      wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      wakeUp = null;
+      woken = false;
+    });
+
+  const settle = (m: TClaimedMessage) => {
+    inflight -= 1;
+    delivered += 1;
+    const n = (inflightByWebhook.get(m.webhookId) ?? 1) - 1;
+    if (n <= 0) inflightByWebhook.delete(m.webhookId);
+    else inflightByWebhook.set(m.webhookId, n);
+    wake();
+  };
+
+  const main = (async () => {
+    while (!stopped) {
+      const free = concurrency - inflight;
+      let claimed = 0;
+      if (free > 0) {
+        const want = Math.min(free, batchSize);
+        try {
+          let markClaimed!: () => void;
+          const claimedOnce = new Promise<void>((r) => (markClaimed = r));
+          const pass = runDeliveryPass({
+            owner,
+            maxMessages: want,
+            concurrency: want,
+            perWebhookLimit: perWebhook,
+            excludeWebhookIds: [...inflightByWebhook].filter(([, n]) => n >= perWebhook).map(([id]) => id),
+            sendTimeoutMs: opts.sendTimeoutMs,
+            leaseMs: opts.leaseMs,
+            onClaimed: (messages) => {
+              claimed = messages.length;
+              inflight += messages.length;
+              for (const m of messages) inflightByWebhook.set(m.webhookId, (inflightByWebhook.get(m.webhookId) ?? 0) + 1);
+              markClaimed();
+            },
+            onSettled: settle,
+          });
+          passes += 1;
+          const tracked = pass.catch((error: unknown) => logger.error({ err: error }, "delivery pass failed")).finally(() => running.delete(tracked));
+          running.add(tracked);
+          await Promise.race([claimedOnce, tracked]);
+        } catch (error) {
+          logger.error({ err: error }, "delivery claim failed; retrying after the poll interval");
+        }
+      }
+      if (Date.now() - lastPurge > (opts.purgeEveryMs ?? 60_000)) {
+        lastPurge = Date.now();
+        purgeExpiredDeliveries().catch((error: unknown) => logger.warn({ err: error }, "retention purge failed"));
+      }
+      if (Date.now() - lastEmail > 5_000) {
+        lastEmail = Date.now();
+        sendPendingNotificationEmails().catch((error: unknown) => logger.warn({ err: error }, "notification e-mail pass failed"));
+      }
+      // More may be due right away when the claim came back full.
+      if (claimed > 0 && claimed === Math.min(free, batchSize) && inflight < concurrency) continue;
+      await sleep();
+    }
+  })();
+
+  return {
+    stats: () => ({ inflight, passes, delivered }),
+    async stop() {
+      stopped = true;
+      wake();
+      unsubscribe();
+      await main;
+      await Promise.allSettled([...running]);
+      await listener?.close();
+    },
+  };
+}
+
+/** LISTEN on the wake-up channel, reconnecting with backoff. */
+function listenForNotifications(url: string, onNotify: () => void): { close: () => Promise<void> } {
+  let closed = false;
+  let client: pg.Client | null = null;
+  let delay = 500;
+  const connect = async () => {
+    while (!closed) {
+      const c = new pg.Client({ connectionString: url });
+      try {
+        c.on("notification", onNotify);
+        c.on("error", () => {});
+        await c.connect();
+        await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
+        client = c;
+        delay = 500;
+        await new Promise<void>((resolve) => c.once("end", () => resolve()));
+      } catch {
+        /* server unavailable: retry */
+      }
+      client = null;
+      await c.end().catch(() => {});
+      if (closed) return;
+      onNotify(); // catch up on anything missed while disconnected
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 10_000);
+    }
+  };
+  const done = connect();
+  return {
+    async close() {
+      closed = true;
+      await client?.end().catch(() => {});
+      await done;
+    },
+  };
+}
