@@ -4,8 +4,7 @@
  * under DATA_DIR, which must not be open in a running app at the same time).
  */
 import fs from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPGlite } from "pglite-prisma-adapter";
+import { createPGlite, PrismaPGliteWithExtensions } from "@/lib/db/adapter";
 import { getEnv } from "@/lib/env";
 import { closeDb, getDb, getDbHandle } from "@/lib/db/client";
 import { createMigration, migrationStatus } from "@/lib/db/migrate";
@@ -23,8 +22,9 @@ async function main(): Promise<void> {
     }
     case "create": {
       if (!arg) throw new Error("Usage: npm run db:migration:create -- <name>");
-      const scratch = new PGlite();
-      const result = await createMigration({ name: arg, factory: new PrismaPGlite(scratch) });
+      // The shadow database replays every migration: it needs the same extensions as the app's.
+      const scratch = createPGlite(null);
+      const result = await createMigration({ name: arg, factory: new PrismaPGliteWithExtensions(scratch) });
       await scratch.close();
       console.log(result ? `Created prisma/migrations/${result.name}/migration.sql` : "No schema change: nothing to create.");
       return;
