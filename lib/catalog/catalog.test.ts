@@ -220,7 +220,8 @@ function readSeedSections(text: string): Map<string, { rows: [string, string][];
 }
 
 describe.skipIf(SEED_FILE === undefined)("the catalog against the seed file itself (003)", () => {
-  const sections = readSeedSections(readFileSync(path.join(SEED_DIRECTORY, SEED_FILE ?? ""), "utf8"));
+  // skipIf still runs this body to collect the tests: read only when the file is there (not in a bare CI clone).
+  const sections = SEED_FILE === undefined ? new Map<string, { rows: [string, string][]; example?: unknown }>() : readSeedSections(readFileSync(path.join(SEED_DIRECTORY, SEED_FILE), "utf8"));
   const SECTION_OF_TYPE: Record<string, string> = {
     "alert.active": "Active alert",
     "microservice.executed": "Executed microservice",
