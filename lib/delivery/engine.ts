@@ -1,15 +1,22 @@
 /**
  * The delivery engine: claim due messages (FOR UPDATE SKIP LOCKED + lease),
  * send each through the one safe HTTP client, and record the attempt and the
- * message's next state in one transaction. `runDeliveryPass()` is what every
- * driver (in-process loop, cron route, worker process) calls.
+ * message's next state. `runDeliveryPass()` is what every driver (in-process
+ * loop, cron route, worker process) calls.
+ *
+ * The database work of a pass is batched (docs/performance.md,
+ * recommendation 1): the claim returns each message's causation depth, the
+ * webhooks and secrets of the whole pass are loaded with two queries, and
+ * outcomes go through one per-process group-commit recorder — while one
+ * recording transaction runs, finished sends queue up and the next
+ * transaction writes them all.
  */
 import crypto from "node:crypto";
 import os from "node:os";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
 import { logger } from "@/lib/log";
-import { openWebhookSecrets, type TOpenSecrets } from "@/lib/domain/webhook-secrets";
+import { openSecretsOfWebhooks, type TOpenSecrets } from "@/lib/domain/webhook-secrets";
 import { SecretDecryptError } from "@/lib/crypto/secrets";
 import { sendWebhookRequest, type WebhookResponse } from "./http";
 import { nextAttemptAt, MAX_ATTEMPTS } from "./schedule";
@@ -30,6 +37,8 @@ export type TClaimedMessage = {
   body: string;
   attemptCount: number;
   retryTrigger: "AUTO" | "MANUAL" | "TEST";
+  /** The event's causation depth (loop guard header), returned by the claim itself. */
+  causationDepth: number;
 };
 
 export type TEngineOptions = {
@@ -63,6 +72,8 @@ export async function claimDueMessages(opts: {
   const exclude = opts.excludeWebhookIds ?? [];
   const only = opts.onlyWebhookId ? `AND "webhookId" = '${z.string().uuid().parse(opts.onlyWebhookId)}'::uuid` : "";
   const due = `(("status" = 'PENDING' AND "nextAttemptAt" <= $3) OR ("status" = 'IN_PROGRESS' AND "leaseUntil" < $3)) ${only}`;
+  // The event's causation depth comes back with the claim (a scalar subquery
+  // per returned row, by primary key) instead of a lookup per send.
   const rows = await getDb().$queryRawUnsafe<TClaimedMessage[]>(
     `WITH locked AS (
         SELECT "id", "webhookId", "nextAttemptAt" FROM "Message"
@@ -77,7 +88,8 @@ export async function claimDueMessages(opts: {
      UPDATE "Message" AS m
         SET "status" = 'IN_PROGRESS', "leaseUntil" = $1, "leaseOwner" = $2, "updatedAt" = $3
       WHERE m."id" IN (SELECT "id" FROM ranked WHERE rank <= $5 ORDER BY "nextAttemptAt" ASC NULLS FIRST LIMIT $4)
-      RETURNING m."id", m."organizationId", m."webhookId", m."eventId", m."body", m."attemptCount", m."retryTrigger"`,
+      RETURNING m."id", m."organizationId", m."webhookId", m."eventId", m."body", m."attemptCount", m."retryTrigger",
+                COALESCE((SELECT e."causationDepth" FROM "Event" e WHERE e."id" = m."eventId" AND e."organizationId" = m."organizationId"), 0)::int AS "causationDepth"`,
     leaseUntil,
     opts.owner,
     opts.now,
@@ -96,12 +108,22 @@ type TWebhookForDelivery = TDeliverySettings & {
   batchLimit: number;
 };
 
+/** A pass's webhooks with their secrets in force (or why they cannot be opened), by webhook id. */
+type TPassWebhooks = Map<string, { webhook: TWebhookForDelivery; secrets: TOpenSecrets | Error }>;
+
 export const DEFAULT_BATCH_LIMIT = 100;
 
-async function loadWebhook(id: string, organizationId: string): Promise<TWebhookForDelivery | null> {
-  const w = await getDb().webhook.findFirst({ where: { id, organizationId } });
-  if (!w) return null;
-  return {
+/**
+ * Loads the webhooks of claimed messages and their secrets: two queries for a
+ * whole pass. A webhook only counts for a message of its own organization.
+ */
+async function loadPassWebhooks(messages: TClaimedMessage[], now: Date): Promise<TPassWebhooks> {
+  const pass: TPassWebhooks = new Map();
+  if (!messages.length) return pass;
+  const rows = await getDb().webhook.findMany({
+    where: { id: { in: [...new Set(messages.map((m) => m.webhookId))] }, organizationId: { in: [...new Set(messages.map((m) => m.organizationId))] } },
+  });
+  const webhooks = rows.map((w): TWebhookForDelivery => ({
     id: w.id,
     organizationId: w.organizationId,
     enabled: w.enabled,
@@ -116,7 +138,11 @@ async function loadWebhook(id: string, organizationId: string): Promise<TWebhook
     authConfig: (w.authConfig ?? {}) as TDeliverySettings["authConfig"],
     batchMode: w.batchMode,
     batchLimit: w.batchLimit ?? DEFAULT_BATCH_LIMIT,
-  };
+  }));
+  // Disabled webhooks send nothing: their secrets stay closed.
+  const secrets = await openSecretsOfWebhooks({ webhooks: webhooks.filter((w) => w.enabled), now });
+  for (const webhook of webhooks) pass.set(webhook.id, { webhook, secrets: secrets.get(webhook.id) ?? { signing: [], auth: {} } });
+  return pass;
 }
 
 export type TAttemptOutcome = "succeeded" | "retrying" | "failed" | "skipped" | "lost";
@@ -132,33 +158,33 @@ export async function deliverMessage(message: TClaimedMessage, opts: TDeliverOpt
  * Sends claimed messages of ONE webhook in one request — a single message as
  * its body, or (batching webhooks) a JSON array of the rendered messages —
  * and records one attempt per message: each keeps its own status and retries.
+ * `pass` is the pass's loaded webhooks; without it the webhook is loaded here.
  */
-export async function deliverGroup(messages: TClaimedMessage[], opts: TDeliverOptions): Promise<TAttemptOutcome[]> {
+export async function deliverGroup(messages: TClaimedMessage[], opts: TDeliverOptions, pass?: TPassWebhooks): Promise<TAttemptOutcome[]> {
   const first = messages[0]!;
-  const webhook = await loadWebhook(first.webhookId, first.organizationId);
-  if (!webhook || !webhook.enabled) {
+  const loaded = (pass ?? (await loadPassWebhooks(messages, opts.now()))).get(first.webhookId);
+  const webhook = loaded && loaded.webhook.organizationId === first.organizationId ? loaded.webhook : null;
+  if (!loaded || !webhook || !webhook.enabled) {
     await getDb().message.updateMany({
-      where: { id: { in: messages.map((m) => m.id) }, leaseOwner: opts.owner, status: "IN_PROGRESS" },
+      where: { id: { in: messages.map((m) => m.id) }, organizationId: first.organizationId, leaseOwner: opts.owner, status: "IN_PROGRESS" },
       data: { status: "SKIPPED", leaseUntil: null, leaseOwner: null, nextAttemptAt: null, lastError: "Webhook is disabled: message not sent (recover it after enabling)" },
     });
     return messages.map(() => "skipped");
   }
   const single = messages.length === 1 && webhook.batchMode === "NONE";
-  const depths = await getDb().event.findMany({ where: { id: { in: [...new Set(messages.map((m) => m.eventId))] } }, select: { causationDepth: true } });
   const startedAt = opts.now();
-  const record = (request: Parameters<typeof recordAttempt>[0]["request"], response: WebhookResponse) =>
-    Promise.all(messages.map((message) => recordAttempt({ message, webhook, request, response, startedAt, owner: opts.owner, finishedAt: opts.now(), random: opts.random })));
+  const record = (request: TRecordedRequest, response: WebhookResponse) =>
+    Promise.all(recorder.record(messages.map((message) => planAttempt({ message, webhook, request, response, startedAt, owner: opts.owner, finishedAt: opts.now(), random: opts.random }))));
 
-  let secrets: TOpenSecrets;
-  try {
-    secrets = await openWebhookSecrets({ organizationId: webhook.organizationId, webhookId: webhook.id, now: startedAt });
-  } catch (error) {
-    if (!(error instanceof SecretDecryptError)) throw error;
+  const secrets = loaded.secrets;
+  if (secrets instanceof Error) {
+    // Anything but a key problem is unexpected: the group errors and comes back after its lease, as before.
+    if (!(secrets instanceof SecretDecryptError)) throw secrets;
     // A configuration fault (missing encryption key): a failed attempt on the normal schedule, never a stuck message.
     logger.error({ webhookId: webhook.id }, "webhook secrets cannot be decrypted: check ENCRYPTION_KEYS");
     return record(
       { url: webhook.targetUrl, method: webhook.method, loggedHeaders: {}, body: undefined },
-      { ok: false, durationMs: 0, bodyTruncated: false, errorCode: "invalid", error: `Not sent: the webhook's secrets cannot be decrypted with this server's ENCRYPTION_KEYS (${error.message})` },
+      { ok: false, durationMs: 0, bodyTruncated: false, errorCode: "invalid", error: `Not sent: the webhook's secrets cannot be decrypted with this server's ENCRYPTION_KEYS (${secrets.message})` },
     );
   }
   const request = buildDeliveryRequest({
@@ -168,7 +194,7 @@ export async function deliverGroup(messages: TClaimedMessage[], opts: TDeliverOp
     body: single ? first.body : `[${messages.map((m) => m.body).join(",")}]`,
     now: startedAt,
     userAgent: USER_AGENT,
-    causationDepth: Math.max(0, ...depths.map((d) => d.causationDepth)),
+    causationDepth: Math.max(0, ...messages.map((m) => m.causationDepth ?? 0)),
   });
   if (!single) {
     request.headers["X-Hookyard-Message-Ids"] = messages.map((m) => m.id).join(",");
@@ -193,17 +219,38 @@ function attemptError(response: WebhookResponse): string | null {
   return "delivery failed";
 }
 
-/** One transaction: the Attempt row, the Message's next state, the webhook's failure streak. */
-export async function recordAttempt(opts: {
+type TRecordedRequest = { method: TDeliverySettings["method"]; loggedHeaders: Record<string, string>; body: string | undefined; url: string };
+
+type TRecordOptions = {
   message: TClaimedMessage;
   webhook: { id: string; organizationId: string; targetUrl: string };
-  request: { method: TDeliverySettings["method"]; loggedHeaders: Record<string, string>; body: string | undefined; url: string };
+  request: TRecordedRequest;
   response: WebhookResponse;
   startedAt: Date;
   finishedAt: Date;
   owner: string;
   random?: () => number;
-}): Promise<TAttemptOutcome> {
+};
+
+/** An outcome with everything decided (next time, status, error) before it is queued for writing. */
+type TPlannedAttempt = {
+  /** Fixed when planned, so writing the same attempt twice (a retried write) cannot add a second row. */
+  attemptId: string;
+  message: TClaimedMessage;
+  webhook: { id: string; organizationId: string };
+  owner: string;
+  request: TRecordedRequest;
+  response: WebhookResponse;
+  startedAt: Date;
+  finishedAt: Date;
+  attemptNumber: number;
+  trigger: "AUTO" | "MANUAL";
+  next: Date | null;
+  outcome: "succeeded" | "retrying" | "failed";
+  lastError: string | null;
+};
+
+function planAttempt(opts: TRecordOptions): TPlannedAttempt {
   const { message, response } = opts;
   const attemptNumber = message.attemptCount + 1;
   const trigger = message.retryTrigger === "MANUAL" ? "MANUAL" : "AUTO";
@@ -212,56 +259,252 @@ export async function recordAttempt(opts: {
   const next = response.ok || trigger === "MANUAL" || attemptNumber >= MAX_ATTEMPTS
     ? null
     : nextAttemptAt({ attemptNumber, now: opts.finishedAt, statusCode: response.statusCode, retryAfter, random: opts.random });
-  const outcome: TAttemptOutcome = response.ok ? "succeeded" : next ? "retrying" : "failed";
+  const outcome = response.ok ? "succeeded" : next ? "retrying" : "failed";
   const error = attemptError(response);
   const lastError = response.location ? `${error} (Location: ${response.location})` : error;
+  return {
+    attemptId: crypto.randomUUID(),
+    message,
+    webhook: { id: opts.webhook.id, organizationId: opts.webhook.organizationId },
+    owner: opts.owner,
+    request: opts.request,
+    response,
+    startedAt: opts.startedAt,
+    finishedAt: opts.finishedAt,
+    attemptNumber,
+    trigger,
+    next,
+    outcome,
+    lastError,
+  };
+}
 
-  const lost = await getDb().$transaction(async (tx) => {
-    await tx.attempt.create({
-      data: {
-        organizationId: opts.webhook.organizationId,
-        webhookId: opts.webhook.id,
-        messageId: message.id,
-        attemptNumber,
-        trigger,
-        success: response.ok,
-        startedAt: opts.startedAt,
-        durationMs: response.durationMs,
-        statusCode: response.statusCode ?? null,
-        requestUrl: opts.request.url,
-        requestMethod: opts.request.method,
-        requestHeaders: opts.request.loggedHeaders as Prisma.InputJsonValue,
-        requestBody: opts.request.body ?? null,
-        responseHeaders: (response.responseHeaders ?? undefined) as Prisma.InputJsonValue | undefined,
-        responseBody: response.bodyExcerpt ?? null,
-        error: lastError,
-        errorCode: response.errorCode ?? null,
-        nextAttemptAt: next,
-      },
-    });
-    const updated = await tx.message.updateMany({
-      where: { id: message.id, leaseOwner: opts.owner, status: "IN_PROGRESS" },
-      data: {
-        status: response.ok ? "SUCCEEDED" : next ? "PENDING" : "FAILED",
-        attemptCount: attemptNumber,
-        nextAttemptAt: next,
-        leaseUntil: null,
-        leaseOwner: null,
-        retryTrigger: "AUTO",
-        lastStatusCode: response.statusCode ?? null,
-        lastError,
-        completedAt: next ? null : opts.finishedAt,
-      },
-    });
-    if (updated.count === 0) return true;
-    if (outcome !== "retrying") await onMessageSettled({ tx, webhookId: opts.webhook.id, organizationId: opts.webhook.organizationId, messageId: message.id, succeeded: outcome === "succeeded", now: opts.finishedAt });
-    return false;
-  });
-  if (lost) {
-    logger.warn({ messageId: message.id, owner: opts.owner }, "lease lost before recording: attempt kept, message state left to its new owner");
-    return "lost";
+/**
+ * Records one attempt: the Attempt row, the Message's next state (guarded by
+ * its lease owner: a lost lease keeps the attempt and reports "lost"), the
+ * webhook's failure streak. Goes through the process's group-commit recorder,
+ * so it shares a transaction with whatever else finished meanwhile.
+ */
+export async function recordAttempt(opts: TRecordOptions): Promise<TAttemptOutcome> {
+  const [outcome] = recorder.record([planAttempt(opts)]);
+  return outcome!;
+}
+
+// ---------------------------------------------------------------------------
+// Group-commit recorder
+
+type TQueuedAttempt = TPlannedAttempt & { resolve: (outcome: TAttemptOutcome) => void; reject: (error: unknown) => void };
+
+/** Bounds of one recording transaction: rows, and bytes of bodies carried in its JSON parameter. */
+const RECORD_BATCH_ROWS = 500;
+const RECORD_BATCH_BYTES = 8 * 1024 * 1024;
+
+const ATTEMPT_COLUMNS = [
+  "id", "organizationId", "webhookId", "messageId", "attemptNumber", "trigger", "success", "startedAt", "durationMs", "statusCode",
+  "requestUrl", "requestMethod", "requestHeaders", "requestBody", "responseHeaders", "responseBody", "error", "errorCode", "nextAttemptAt",
+].map((c) => `"${c}"`).join(", ");
+
+/** PostgreSQL text and jsonb refuse NUL characters; an endpoint's reply may carry them. */
+function noNul<T extends string | null | undefined>(value: T): T {
+  return (typeof value === "string" && value.includes("\0") ? value.replaceAll("\0", "\uFFFD") : value) as T;
+}
+
+function noNulValues(headers: Record<string, string> | undefined): Record<string, string> | null {
+  if (!headers) return null;
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [noNul(k), noNul(v)]));
+}
+
+/**
+ * One per process. Finished sends queue here; one transaction at a time
+ * writes everything queued (no timer: an idle process records at once, a busy
+ * one in batches). That keeps the database work per message to a share of
+ * three statements and one commit, and never holds more than one pooled
+ * connection — or PGlite's single session — for recording.
+ */
+class AttemptRecorder {
+  private queue: TQueuedAttempt[] = [];
+  private draining = false;
+
+  /** Queues the attempts (in completion order) and returns each one's outcome once written. */
+  record(rows: TPlannedAttempt[]): Promise<TAttemptOutcome>[] {
+    const outcomes = rows.map((row) => new Promise<TAttemptOutcome>((resolve, reject) => this.queue.push({ ...row, resolve, reject })));
+    if (!this.draining) {
+      this.draining = true;
+      void this.drain();
+    }
+    return outcomes;
   }
-  return outcome;
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length) await this.writeOrSplit(this.take());
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** The next batch: queue order, bounded, and one row per message (a second attempt of the same message waits for the next one, as it would have waited for the first's transaction). */
+  private take(): TQueuedAttempt[] {
+    const batch: TQueuedAttempt[] = [];
+    const messages = new Set<string>();
+    let bytes = 0;
+    let i = 0;
+    while (i < this.queue.length && batch.length < RECORD_BATCH_ROWS) {
+      const row = this.queue[i]!;
+      const size = (row.request.body?.length ?? 0) + (row.response.bodyExcerpt?.length ?? 0) + 1024;
+      if (batch.length && bytes + size > RECORD_BATCH_BYTES) break;
+      if (messages.has(row.message.id)) {
+        i += 1;
+        continue;
+      }
+      messages.add(row.message.id);
+      bytes += size;
+      batch.push(row);
+      this.queue.splice(i, 1);
+    }
+    return batch;
+  }
+
+  private async writeOrSplit(batch: TQueuedAttempt[]): Promise<void> {
+    try {
+      const outcomes = await writeAttempts(batch);
+      batch.forEach((row, i) => row.resolve(outcomes[i]!));
+    } catch (error) {
+      if (batch.length === 1 || !refusedByDatabase(error)) {
+        for (const row of batch) row.reject(error);
+        return;
+      }
+      // One bad row (or a deadlock with another worker) must not fail the
+      // others: write them one by one. The transaction rolled back, and the
+      // attempt ids are fixed, so nothing is written twice.
+      logger.warn({ err: error, attempts: batch.length }, "recording a batch of attempts failed; recording them one by one");
+      for (const row of batch) {
+        try {
+          row.resolve((await writeAttempts([row]))[0]!);
+        } catch (rowError) {
+          row.reject(rowError);
+        }
+      }
+    }
+  }
+}
+
+const recorder = new AttemptRecorder();
+
+/**
+ * Whether the database refused what the transaction did (a constraint, a
+ * value, a deadlock with another worker) — then writing the rows one by one
+ * saves the good ones. Not when it is unreachable, shutting down, out of
+ * resources, or the transaction timed out: every row would fail again, one
+ * by one; they are retried after their lease instead.
+ */
+function refusedByDatabase(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  // P1xxx: connection; P2024: pool timeout; P2028: transaction API (expired, closed).
+  if (error.code.startsWith("P1") || error.code === "P2024" || error.code === "P2028") return false;
+  const sqlState = (error.meta as { driverAdapterError?: { cause?: { code?: unknown } } } | undefined)?.driverAdapterError?.cause?.code;
+  // SQLSTATE classes 08 (connection), 53 (resources), 57 (operator intervention, e.g. shutdown), 58 (system).
+  return !(typeof sqlState === "string" && /^(08|53|57|58)/.test(sqlState));
+}
+
+/**
+ * One transaction for a batch of attempts: INSERT the attempts, UPDATE the
+ * messages still leased to their sender (RETURNING which), reset the failure
+ * streak of webhooks that only succeeded, and run onMessageSettled for the
+ * others' final outcomes in completion order, exactly as one transaction per
+ * message did.
+ */
+async function writeAttempts(batch: TPlannedAttempt[]): Promise<TAttemptOutcome[]> {
+  const attempts = batch.map((p) => ({
+    id: p.attemptId,
+    organizationId: p.webhook.organizationId,
+    webhookId: p.webhook.id,
+    messageId: p.message.id,
+    attemptNumber: p.attemptNumber,
+    trigger: p.trigger,
+    success: p.response.ok,
+    startedAt: p.startedAt.toISOString(),
+    durationMs: Math.round(p.response.durationMs),
+    statusCode: p.response.statusCode ?? null,
+    requestUrl: p.request.url,
+    requestMethod: p.request.method,
+    requestHeaders: noNulValues(p.request.loggedHeaders) ?? {},
+    requestBody: noNul(p.request.body) ?? null,
+    responseHeaders: noNulValues(p.response.responseHeaders),
+    responseBody: noNul(p.response.bodyExcerpt) ?? null,
+    error: noNul(p.lastError),
+    errorCode: p.response.errorCode ?? null,
+    nextAttemptAt: p.next?.toISOString() ?? null,
+  }));
+  const updates = batch.map((p) => ({
+    id: p.message.id,
+    organizationId: p.webhook.organizationId,
+    owner: p.owner,
+    status: p.outcome === "succeeded" ? "SUCCEEDED" : p.outcome === "retrying" ? "PENDING" : "FAILED",
+    attemptCount: p.attemptNumber,
+    nextAttemptAt: p.next?.toISOString() ?? null,
+    lastStatusCode: p.response.statusCode ?? null,
+    lastError: noNul(p.lastError),
+    completedAt: p.next ? null : p.finishedAt.toISOString(),
+  }));
+  // timestamp(3) columns hold UTC wall time: the ISO strings' "Z" is ignored on input, as intended.
+  const kept = await getDb().$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "Attempt" (${ATTEMPT_COLUMNS}) SELECT ${ATTEMPT_COLUMNS} FROM json_populate_recordset(NULL::"Attempt", $1::json)`,
+        JSON.stringify(attempts),
+      );
+      const now = new Date();
+      const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+        `UPDATE "Message" AS m
+            SET "status" = v."status"::"MessageStatus", "attemptCount" = v."attemptCount", "nextAttemptAt" = v."nextAttemptAt",
+                "leaseUntil" = NULL, "leaseOwner" = NULL, "retryTrigger" = 'AUTO', "lastStatusCode" = v."lastStatusCode",
+                "lastError" = v."lastError", "completedAt" = v."completedAt", "updatedAt" = $2
+           FROM json_to_recordset($1::json) AS v("id" uuid, "organizationId" uuid, "owner" text, "status" text, "attemptCount" int,
+                                                 "nextAttemptAt" timestamp(3), "lastStatusCode" int, "lastError" text, "completedAt" timestamp(3))
+          WHERE m."id" = v."id" AND m."organizationId" = v."organizationId" AND m."leaseOwner" = v."owner" AND m."status" = 'IN_PROGRESS'
+          RETURNING m."id"`,
+        JSON.stringify(updates),
+        now,
+      );
+      const keptIds = new Set(rows.map((r) => r.id));
+      // Final outcomes per webhook, in completion order; webhooks in id order so concurrent workers lock them alike.
+      const settled = new Map<string, TPlannedAttempt[]>();
+      for (const p of batch) {
+        if (!keptIds.has(p.message.id) || p.outcome === "retrying") continue;
+        settled.set(p.webhook.id, [...(settled.get(p.webhook.id) ?? []), p]);
+      }
+      const onlySucceeded: { id: string; organizationId: string }[] = [];
+      for (const webhookId of [...settled.keys()].sort()) {
+        const list = settled.get(webhookId)!;
+        if (list.every((p) => p.outcome === "succeeded")) {
+          onlySucceeded.push({ id: webhookId, organizationId: list[0]!.webhook.organizationId });
+          continue;
+        }
+        for (const p of list) {
+          await onMessageSettled({ tx, webhookId, organizationId: p.webhook.organizationId, messageId: p.message.id, succeeded: p.outcome === "succeeded", now: p.finishedAt });
+        }
+      }
+      // A success resets the streak (what onMessageSettled does for one), one statement for all such webhooks.
+      if (onlySucceeded.length) {
+        await tx.$executeRawUnsafe(
+          `UPDATE "Webhook" AS w SET "consecutiveFailures" = 0, "updatedAt" = $2
+             FROM json_to_recordset($1::json) AS v("id" uuid, "organizationId" uuid)
+            WHERE w."id" = v."id" AND w."organizationId" = v."organizationId" AND w."consecutiveFailures" > 0`,
+          JSON.stringify(onlySucceeded),
+          now,
+        );
+      }
+      return keptIds;
+    },
+    // A batch can carry hundreds of rows and their reactions; PGlite also waits here for its one session.
+    { maxWait: 10_000, timeout: 60_000 },
+  );
+  return batch.map((p) => {
+    if (kept.has(p.message.id)) return p.outcome;
+    logger.warn({ messageId: p.message.id, owner: p.owner }, "lease lost before recording: attempt kept, message state left to its new owner");
+    return "lost";
+  });
 }
 
 /**
@@ -269,20 +512,17 @@ export async function recordAttempt(opts: {
  * messages are topped up with its other due ones and split by its batch limit.
  * Everything else is one message per request.
  */
-async function groupForBatching(claimed: TClaimedMessage[], engine: { owner: string; leaseMs: number; now: () => Date }): Promise<TClaimedMessage[][]> {
+async function groupForBatching(claimed: TClaimedMessage[], engine: { owner: string; leaseMs: number; now: () => Date }, pass: TPassWebhooks): Promise<TClaimedMessage[][]> {
   const byWebhook = new Map<string, TClaimedMessage[]>();
   for (const m of claimed) byWebhook.set(m.webhookId, [...(byWebhook.get(m.webhookId) ?? []), m]);
-  const batching = byWebhook.size
-    ? await getDb().webhook.findMany({ where: { id: { in: [...byWebhook.keys()] }, batchMode: { not: "NONE" } }, select: { id: true, batchLimit: true } })
-    : [];
   const groups: TClaimedMessage[][] = [];
   for (const [webhookId, list] of byWebhook) {
-    const b = batching.find((w) => w.id === webhookId);
-    if (!b) {
+    const w = pass.get(webhookId)?.webhook;
+    if (!w || w.organizationId !== list[0]!.organizationId || w.batchMode === "NONE") {
       for (const m of list) groups.push([m]);
       continue;
     }
-    const limit = b.batchLimit ?? DEFAULT_BATCH_LIMIT;
+    const limit = w.batchLimit;
     const more = await claimDueMessages({ limit: Math.max(0, limit * Math.ceil(list.length / limit) - list.length), owner: engine.owner, leaseMs: engine.leaseMs, now: engine.now(), onlyWebhookId: webhookId });
     const all = [...list, ...more];
     for (let i = 0; i < all.length; i += limit) groups.push(all.slice(i, i + limit));
@@ -320,7 +560,8 @@ export async function runDeliveryPass(opts: TEngineOptions & {
     excludeWebhookIds: opts.excludeWebhookIds,
     perWebhookLimit: opts.perWebhookLimit,
   });
-  const groups = await groupForBatching(claimed, engine);
+  const pass = await loadPassWebhooks(claimed, engine.now());
+  const groups = await groupForBatching(claimed, engine, pass);
   const all = groups.flat();
   opts.onClaimed?.(all);
   const summary: TPassSummary = { claimed: all.length, succeeded: 0, retrying: 0, failed: 0, skipped: 0, lost: 0, errors: 0 };
@@ -328,7 +569,7 @@ export async function runDeliveryPass(opts: TEngineOptions & {
   const worker = async () => {
     for (let g = queue.shift(); g; g = queue.shift()) {
       try {
-        for (const outcome of await deliverGroup(g, engine)) summary[outcome] += 1;
+        for (const outcome of await deliverGroup(g, engine, pass)) summary[outcome] += 1;
       } catch (error) {
         // Database trouble while recording: the lease expires and the messages are retried.
         summary.errors += g.length;

@@ -54,6 +54,44 @@ export async function openWebhookSecrets(opts: { organizationId: string; webhook
   return result;
 }
 
+/**
+ * The secrets in force of several webhooks in one query (a delivery pass).
+ * Same rules as `openWebhookSecrets`, per webhook: a webhook whose rows do
+ * not all open gets the error instead (so one bad webhook does not stop the
+ * others), and a row of another organization than its webhook's is ignored.
+ */
+export async function openSecretsOfWebhooks(opts: {
+  webhooks: { id: string; organizationId: string }[];
+  now?: Date;
+}): Promise<Map<string, TOpenSecrets | Error>> {
+  const result = new Map<string, TOpenSecrets | Error>();
+  if (!opts.webhooks.length) return result;
+  const now = opts.now ?? new Date();
+  const owner = new Map(opts.webhooks.map((w) => [w.id, w.organizationId]));
+  const rows = await getDb().webhookSecret.findMany({
+    where: {
+      organizationId: { in: [...new Set(owner.values())] },
+      webhookId: { in: [...owner.keys()] },
+      OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
+    },
+    orderBy: { createdAt: "desc" },
+  });
+  for (const id of owner.keys()) result.set(id, { signing: [], auth: {} });
+  const keyring = getKeyring();
+  for (const row of rows) {
+    const current = result.get(row.webhookId);
+    if (!current || current instanceof Error || owner.get(row.webhookId) !== row.organizationId) continue;
+    try {
+      const plain = decryptSecret(keyring, row.ciphertext, { organizationId: row.organizationId, ownerId: row.webhookId, field: row.field });
+      if (row.field === "signing") current.signing.push(plain);
+      else current.auth[row.field as Exclude<TSecretField, "signing">] ??= plain;
+    } catch (error) {
+      result.set(row.webhookId, error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  return result;
+}
+
 export type TSecretSummary = { id: string; field: string; masked: string; createdAt: Date; expiresAt: Date | null };
 
 export async function summarizeWebhookSecrets(opts: { organizationId: string; webhookId: string; now?: Date }): Promise<TSecretSummary[]> {

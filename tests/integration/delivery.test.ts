@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { createTestDb, type TTestDb } from "./helpers/db";
 import { createTwoOrgs } from "./helpers/fixtures";
 import { makeWebhook } from "./helpers/webhooks";
 import { respond, startReceiver, type TReceiver } from "../helpers/receiver";
 import { ingestEvent } from "@/lib/delivery/ingest";
-import { runDeliveryPass, claimDueMessages } from "@/lib/delivery/engine";
+import { runDeliveryPass, claimDueMessages, recordAttempt } from "@/lib/delivery/engine";
 import { setDeliveryAllowPrivate } from "@/lib/delivery/config";
 import { getWebhookMetrics, listAttempts, recoverFailedMessages, retryMessage, testWebhook } from "@/lib/domain/deliveries";
 import { setWebhookEnabled, updateWebhook } from "@/lib/domain/webhooks";
@@ -367,5 +367,125 @@ describe("audit of webhook changes", () => {
       signing: { before: { standard: true, hexHeader: null, base64: false }, after: { hexHeader: "X-Sig" } },
       batching: { before: { mode: "NONE" }, after: { mode: "TIME", intervalSeconds: 5 } },
     });
+  });
+});
+
+describe("recording in batches (group commit)", () => {
+  // Earlier tests leave messages behind (some under 60 s leases): settle them so the counts below are this test's own.
+  beforeEach(async () => {
+    await t.db.message.updateMany({ where: { status: { in: ["PENDING", "IN_PROGRESS"] } }, data: { status: "SKIPPED", leaseOwner: null, leaseUntil: null, nextAttemptAt: null } });
+  });
+
+  it("a COUNT batch of 100 messages: one request, 100 attempts, every message delivered exactly once", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url, { batching: { mode: "COUNT", intervalSeconds: 30, count: 100, limit: 100 } });
+    for (let i = 0; i < 100; i++) await ingestEvent({ actor: admin(), input: alert({ alert_name: `batch-${i}` }) });
+    const s = await runDeliveryPass();
+    expect(s).toMatchObject({ claimed: 100, succeeded: 100, retrying: 0, failed: 0, lost: 0, errors: 0 });
+    expect(rx.received).toHaveLength(1);
+    expect(JSON.parse(rx.received[0]!.body)).toHaveLength(100);
+    const messages = await t.db.message.findMany({ where: { webhookId: webhook.id } });
+    expect(messages).toHaveLength(100);
+    expect(new Set(String(rx.received[0]!.headers["x-hookyard-message-ids"]).split(","))).toEqual(new Set(messages.map((m) => m.id)));
+    expect(messages.every((m) => m.status === "SUCCEEDED" && m.attemptCount === 1 && m.lastStatusCode === 200 && m.leaseOwner === null && m.completedAt !== null)).toBe(true);
+    const attempts = await t.db.attempt.findMany({ where: { webhookId: webhook.id } });
+    expect(attempts).toHaveLength(100);
+    expect(new Set(attempts.map((a) => a.messageId)).size).toBe(100);
+    expect(attempts.every((a) => a.success && a.attemptNumber === 1 && a.trigger === "AUTO")).toBe(true);
+    expect(await runDeliveryPass()).toMatchObject({ claimed: 0 });
+    expect(await getWebhookMetrics({ actor: admin(), id: webhook.id })).toMatchObject({ successful: 100, failed: 0, pending: 0, total: 100 });
+  });
+
+  it("a failing COUNT batch of 100: each message fails once, the streak counts 100, one auto-disable, one notice, 100 message_failed events", async () => {
+    const watcher = await makeWebhook(admin(), rx.url, { eventTypes: ["hookyard.message_failed"], template: getEventType("hookyard.message_failed").defaultTemplate });
+    const { webhook } = await makeWebhook(admin(), rx.url, { autoDisableAfter: 50, batching: { mode: "COUNT", intervalSeconds: 30, count: 100, limit: 100 } });
+    for (let i = 0; i < 100; i++) await ingestEvent({ actor: admin(), input: alert({ alert_name: `gone-${i}` }) });
+    rx.setHandler(respond(410));
+    // Only the batch is due; the watcher's messages come from the recording itself.
+    const s = await runDeliveryPass();
+    expect(s).toMatchObject({ claimed: 100, failed: 100, succeeded: 0, errors: 0 });
+    expect(rx.received).toHaveLength(1);
+    expect(await t.db.message.count({ where: { webhookId: webhook.id, status: "FAILED", attemptCount: 1, lastStatusCode: 410, nextAttemptAt: null } })).toBe(100);
+    expect(await t.db.attempt.count({ where: { webhookId: webhook.id } })).toBe(100);
+    const after = await t.db.webhook.findUniqueOrThrow({ where: { id: webhook.id } });
+    expect(after).toMatchObject({ consecutiveFailures: 100, enabled: false, disabledReason: "Auto-disabled after 50 consecutive failed messages" });
+    expect(await t.db.auditEntry.count({ where: { targetId: webhook.id, action: "webhook.auto_disabled" } })).toBe(1);
+    const link = `/webhooks/${webhook.id}`;
+    expect(await t.db.notification.count({ where: { link, kind: "webhook.disabled", userId: orgs.a.admin.user.id } })).toBe(1);
+    expect(await t.db.notification.count({ where: { link, kind: "message.failed", userId: orgs.a.admin.user.id } })).toBe(1);
+    const failedNotices = await t.db.message.findMany({ where: { webhookId: watcher.webhook.id } });
+    expect(failedNotices).toHaveLength(100);
+    expect(failedNotices.every((m) => m.body.includes(webhook.id))).toBe(true);
+    await t.db.message.deleteMany({ where: { webhookId: watcher.webhook.id } });
+  });
+
+  it("keeps the attempt and reports a lost lease when another worker took the message over", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    const clock = { now: new Date("2026-04-01T00:00:00Z") };
+    await ingestEvent({ actor: admin(), input: alert(), now: clock.now });
+    const [mine] = await claimDueMessages({ limit: 1, owner: "slow-worker", leaseMs: 1_000, now: clock.now });
+    const [theirs] = await claimDueMessages({ limit: 1, owner: "other-worker", leaseMs: 60_000, now: new Date(clock.now.getTime() + 1_001) });
+    expect(theirs!.id).toBe(mine!.id);
+    const outcome = await recordAttempt({
+      message: mine!, webhook: { id: webhook.id, organizationId: orgs.a.org.id, targetUrl: rx.url }, owner: "slow-worker", startedAt: clock.now, finishedAt: new Date(clock.now.getTime() + 2_000),
+      request: { url: rx.url, method: "POST", loggedHeaders: {}, body: "{}" }, response: { ok: true, statusCode: 200, durationMs: 5, bodyTruncated: false },
+    });
+    expect(outcome).toBe("lost");
+    expect(await t.db.attempt.count({ where: { messageId: mine!.id } })).toBe(1);
+    expect(await t.db.message.findUniqueOrThrow({ where: { id: mine!.id } })).toMatchObject({ status: "IN_PROGRESS", leaseOwner: "other-worker", attemptCount: 0 });
+    await t.db.message.update({ where: { id: mine!.id }, data: { status: "SUCCEEDED", leaseOwner: null } });
+  });
+
+  it("a row the database refuses (its webhook deleted mid-send) fails alone; the rest of its batch is recorded", async () => {
+    const a = await makeWebhook(admin(), rx.url);
+    const b = await makeWebhook(admin(), rx.url);
+    for (let i = 0; i < 2; i++) await ingestEvent({ actor: admin(), input: alert() });
+    const claimed = await claimDueMessages({ limit: 10, owner: "w", leaseMs: 60_000, now: new Date(Date.now() + 1000) });
+    const ofA = claimed.filter((m) => m.webhookId === a.webhook.id);
+    const ofB = claimed.filter((m) => m.webhookId === b.webhook.id);
+    expect([ofA.length, ofB.length]).toEqual([2, 2]);
+    await t.db.webhook.delete({ where: { id: b.webhook.id } });
+    const record = (m: (typeof claimed)[number]) => recordAttempt({
+      message: m, webhook: { id: m.webhookId, organizationId: m.organizationId, targetUrl: rx.url }, owner: "w", startedAt: new Date(), finishedAt: new Date(),
+      request: { url: rx.url, method: "POST", loggedHeaders: {}, body: m.body }, response: { ok: true, statusCode: 200, durationMs: 3, bodyTruncated: false },
+    });
+    // The first write starts at once; the next three queue behind it and share one transaction, which the deleted webhook's row fails.
+    const results = await Promise.allSettled([record(ofA[0]!), record(ofB[0]!), record(ofA[1]!), record(ofB[1]!)]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "rejected"]);
+    expect(results.filter((r) => r.status === "fulfilled").map((r) => r.value)).toEqual(["succeeded", "succeeded"]);
+    expect(await t.db.message.count({ where: { webhookId: a.webhook.id, status: "SUCCEEDED", attemptCount: 1 } })).toBe(2);
+    expect(await t.db.attempt.count({ where: { webhookId: a.webhook.id } })).toBe(2);
+    expect(await t.db.attempt.count({ where: { webhookId: b.webhook.id } })).toBe(0);
+  });
+
+  it("concurrent passes of several owners record together and each outcome lands on its own message", async () => {
+    const one = await makeWebhook(admin(), rx.url);
+    const two = await makeWebhook(orgs.b.admin.actor, rx.url);
+    rx.setHandler((req, res, i) => respond(i % 3 === 0 ? 500 : 200)(req, res, i));
+    for (let i = 0; i < 30; i++) {
+      await ingestEvent({ actor: admin(), input: alert({ alert_name: `c-${i}` }) });
+      await ingestEvent({ actor: orgs.b.admin.actor, input: alert({ alert_name: `c-${i}` }) });
+    }
+    const now = new Date(Date.now() + 1000);
+    // Concurrent claims skip each other's locked rows, so a round may take fewer than 60: run rounds until none is left.
+    const total = { claimed: 0, recorded: 0 };
+    for (let round = 0; round < 10; round++) {
+      const passes = await Promise.all(["p1", "p2", "p3"].map((owner) => runDeliveryPass({ owner, maxMessages: 20, now: () => now })));
+      total.claimed += passes.reduce((n, p) => n + p.claimed, 0);
+      total.recorded += passes.reduce((n, p) => n + p.succeeded + p.retrying, 0);
+      if (passes.every((p) => p.claimed === 0)) break;
+    }
+    expect(total).toEqual({ claimed: 60, recorded: 60 });
+    const messages = await t.db.message.findMany({ where: { webhookId: { in: [one.webhook.id, two.webhook.id] } }, include: { attempts: true } });
+    expect(messages).toHaveLength(60);
+    for (const m of messages) {
+      expect(m.attempts).toHaveLength(1);
+      expect(m.attempts[0]!.organizationId).toBe(m.organizationId);
+      expect(m.status).toBe(m.attempts[0]!.success ? "SUCCEEDED" : "PENDING");
+      expect(m.lastStatusCode).toBe(m.attempts[0]!.statusCode);
+      expect(m.leaseOwner).toBeNull();
+    }
+    expect(rx.received).toHaveLength(60);
+    expect(new Set(rx.received.map((r) => r.headers["webhook-id"])).size).toBe(60);
+    await t.db.message.updateMany({ where: { webhookId: { in: [one.webhook.id, two.webhook.id] }, status: "PENDING" }, data: { status: "FAILED", nextAttemptAt: null } });
   });
 });
