@@ -391,6 +391,9 @@ class AttemptRecorder {
 
 const recorder = new AttemptRecorder();
 
+/** Driver adapter error kinds that mean "no usable database", not "this data was refused". */
+const UNAVAILABLE_KINDS = new Set(["ConnectionClosed", "DatabaseNotReachable", "SocketTimeout", "TooManyConnections", "TlsConnectionError", "AuthenticationFailed", "DatabaseDoesNotExist", "DatabaseAccessDenied"]);
+
 /**
  * Whether the database refused what the transaction did (a constraint, a
  * value, a deadlock with another worker) — then writing the rows one by one
@@ -402,9 +405,10 @@ function refusedByDatabase(error: unknown): boolean {
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
   // P1xxx: connection; P2024: pool timeout; P2028: transaction API (expired, closed).
   if (error.code.startsWith("P1") || error.code === "P2024" || error.code === "P2028") return false;
-  const sqlState = (error.meta as { driverAdapterError?: { cause?: { code?: unknown } } } | undefined)?.driverAdapterError?.cause?.code;
+  const cause = (error.meta as { driverAdapterError?: { cause?: { kind?: unknown; code?: unknown } } } | undefined)?.driverAdapterError?.cause;
+  if (typeof cause?.kind === "string" && UNAVAILABLE_KINDS.has(cause.kind)) return false;
   // SQLSTATE classes 08 (connection), 53 (resources), 57 (operator intervention, e.g. shutdown), 58 (system).
-  return !(typeof sqlState === "string" && /^(08|53|57|58)/.test(sqlState));
+  return !(typeof cause?.code === "string" && /^(08|53|57|58)/.test(cause.code));
 }
 
 /**
