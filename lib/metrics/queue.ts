@@ -15,6 +15,11 @@ export type TQueueStats = {
   lagSeconds: number;
 };
 
+/**
+ * Spelled as an OR, not IN (…): each arm matches one of the partial indexes of the claim
+ * ("status" = 'PENDING' / 'IN_PROGRESS', migration perf_console), so this reads only
+ * queued messages (a BitmapOr); with IN the planner walked a whole index of "Message".
+ */
 export async function getQueueStats(opts: { now?: Date } = {}): Promise<TQueueStats> {
   const now = opts.now ?? new Date();
   const [row] = await getDb().$queryRawUnsafe<{ due: number; scheduled: number; in_progress: number; oldest_due: number | null }[]>(
@@ -23,7 +28,7 @@ export async function getQueueStats(opts: { now?: Date } = {}): Promise<TQueueSt
             count(*) FILTER (WHERE "status" = 'IN_PROGRESS')::int AS in_progress,
             EXTRACT(EPOCH FROM min("nextAttemptAt") FILTER (WHERE "status" = 'PENDING' AND "nextAttemptAt" <= $1))::float8 AS oldest_due
        FROM "Message"
-      WHERE "status" IN ('PENDING', 'IN_PROGRESS')`,
+      WHERE "status" = 'PENDING' OR "status" = 'IN_PROGRESS'`,
     now,
   );
   const oldest = row?.oldest_due == null ? null : new Date(Math.round(Number(row.oldest_due) * 1000));
