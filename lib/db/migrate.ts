@@ -33,6 +33,11 @@ type TGlue = Record<string, unknown> & {
 
 let gluePromise: Promise<TGlue> | undefined;
 
+/** Whether this process has loaded the wasm schema engine (it stays resident once loaded). */
+export function schemaEngineLoaded(): boolean {
+  return gluePromise !== undefined;
+}
+
 /** Loads the wasm engine once per process (the package root cannot be imported in Node). */
 function loadEngineGlue(): Promise<TGlue> {
   gluePromise ??= (async () => {
@@ -95,29 +100,58 @@ async function openEngine(factory: SqlMigrationAwareDriverAdapterFactory, schema
   };
 }
 
+/** The migration folders (those holding a migration.sql), sorted by name, as the engine orders them. */
+function migrationFolders(migrationsDir: string): string[] {
+  if (!fs.existsSync(migrationsDir)) return [];
+  return fs
+    .readdirSync(migrationsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && fs.existsSync(path.join(migrationsDir, d.name, "migration.sql")))
+    .map((d) => d.name)
+    .sort();
+}
+
 /** Reads prisma/migrations as the engine wants it (sorted by folder name). */
 export function readMigrationList(migrationsDir: string): MigrationList {
   const lockPath = path.join(migrationsDir, LOCKFILE);
-  const dirs: MigrationDirectory[] = fs.existsSync(migrationsDir)
-    ? fs
-        .readdirSync(migrationsDir, { withFileTypes: true })
-        .filter((d) => d.isDirectory() && fs.existsSync(path.join(migrationsDir, d.name, "migration.sql")))
-        .map((d) => d.name)
-        .sort()
-        .map((name) => ({
-          path: name,
-          migrationFile: {
-            path: "migration.sql",
-            content: { tag: "ok" as const, value: fs.readFileSync(path.join(migrationsDir, name, "migration.sql"), "utf8") },
-          },
-        }))
-    : [];
+  const dirs: MigrationDirectory[] = migrationFolders(migrationsDir).map((name) => ({
+    path: name,
+    migrationFile: {
+      path: "migration.sql",
+      content: { tag: "ok" as const, value: fs.readFileSync(path.join(migrationsDir, name, "migration.sql"), "utf8") },
+    },
+  }));
   return {
     baseDir: migrationsDir,
     lockfile: { path: LOCKFILE, content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : null },
     shadowDbInitScript: "",
     migrationDirectories: dirs,
   };
+}
+
+/** Anything that runs raw SQL on the database: the process-wide Prisma client (through its driver adapter). */
+export type TRawQuery = { $queryRawUnsafe: <T = unknown>(query: string, ...values: unknown[]) => PromiseLike<T> };
+
+/**
+ * The migration folders the database has not finished applying, found with
+ * plain SQL — without the schema engine, whose WebAssembly instance costs a
+ * long-lived process (the worker) 55–70 MB of RSS for as long as it runs
+ * (docs/performance.md, Memory). A migration counts as applied when
+ * `_prisma_migrations` has a finished, not rolled back row for it; anything
+ * else (no table yet, a failed or rolled back row) is pending, so the caller
+ * runs applyMigrations, which applies it or reports the failure as before.
+ * It does not diagnose edited or unknown migrations: migrationStatus does.
+ */
+export async function pendingMigrations(opts: TMigrationPaths & { db: TRawQuery }): Promise<string[]> {
+  const wanted = migrationFolders(paths(opts).migrationsDir);
+  // to_regclass follows the search path, as the engine and the client do: no error (and no
+  // aborted transaction) when the database is empty.
+  const [table] = await opts.db.$queryRawUnsafe<{ exists: boolean }[]>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS "exists"`);
+  if (!table?.exists) return wanted;
+  const rows = await opts.db.$queryRawUnsafe<{ name: string }[]>(
+    `SELECT "migration_name" AS "name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`,
+  );
+  const done = new Set(rows.map((r) => r.name));
+  return wanted.filter((name) => !done.has(name));
 }
 
 /** Applies every pending migration; returns the names applied now (none when up to date). */

@@ -1,5 +1,5 @@
 /**
- * Ingest: one transaction stores the event and one Message per matching
+ * Ingest: one atomic statement stores the event and one Message per matching
  * enabled webhook (the transactional outbox). Idempotent on the client's
  * event id per organization.
  */
@@ -88,7 +88,8 @@ type TCandidate = {
   allResources: boolean;
   conditions: unknown;
   loopThreshold: number;
-  resources: { resource: { externalId: string; kind: string } }[];
+  /** External ids of the webhook's resources (not read for allResources webhooks: they match any). */
+  resources: string[];
 };
 
 function commonValues(org: { id: string; name: string }, type: string, occurredAt: Date) {
@@ -100,7 +101,7 @@ function matches(webhook: TCandidate, values: Record<string, unknown>, resource:
     logger.warn({ webhookId: webhook.id, eventId, causationDepth: depth, loopThreshold: webhook.loopThreshold }, "loop guard: event not fanned out to webhook");
     return false;
   }
-  if (!webhook.allResources && !(resource && webhook.resources.some((r) => r.resource.externalId === resource))) return false;
+  if (!webhook.allResources && !(resource && webhook.resources.includes(resource))) return false;
   const conditions = (webhook.conditions ?? []) as TCondition[];
   if (conditions.length === 0) return true;
   try {
@@ -132,26 +133,119 @@ export function firstAttemptAt(webhook: Pick<TCandidate, "batchMode" | "batchInt
   return now;
 }
 
-function newMessage(webhook: TCandidate, m: { organizationId: string; eventId: string; body: string; now: Date }): Prisma.MessageCreateManyInput {
-  const base = { id: crypto.randomUUID(), organizationId: m.organizationId, webhookId: webhook.id, eventId: m.eventId, body: m.body };
-  if (!webhook.enabled) return { ...base, status: "SKIPPED", nextAttemptAt: null, lastError: "Webhook was disabled when the event arrived: recover it after enabling" };
-  return { ...base, nextAttemptAt: firstAttemptAt(webhook, m.now) };
+/** One message row as the insert's json_to_recordset reads it (timestamps as ISO strings, UTC). */
+type TMessageRow = {
+  id: string;
+  webhookId: string;
+  workspaceIndex: number | null;
+  status: "PENDING" | "SKIPPED";
+  body: string;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+};
+
+const SKIPPED_REASON = "Webhook was disabled when the event arrived: recover it after enabling";
+
+function newMessage(webhook: TCandidate, m: { body: string; now: Date; workspaceIndex?: number }): TMessageRow {
+  const base = { id: crypto.randomUUID(), webhookId: webhook.id, workspaceIndex: m.workspaceIndex ?? null, body: m.body };
+  if (!webhook.enabled) return { ...base, status: "SKIPPED", nextAttemptAt: null, lastError: SKIPPED_REASON };
+  return { ...base, status: "PENDING", nextAttemptAt: firstAttemptAt(webhook, m.now).toISOString(), lastError: null };
 }
 
-/** A count-based batch that reached its size is due now. */
-async function releaseFullBatches(tx: TTx, webhooks: TCandidate[], queued: Prisma.MessageCreateManyInput[], now: Date): Promise<void> {
-  for (const w of webhooks.filter((x) => x.batchMode === "COUNT" && queued.some((m) => m.webhookId === x.id))) {
-    const waiting = await tx.message.count({ where: { webhookId: w.id, status: "PENDING", attemptCount: 0, nextAttemptAt: { gt: now } } });
-    if (waiting >= (w.batchCount ?? 1)) {
-      await tx.message.updateMany({ where: { webhookId: w.id, status: "PENDING", attemptCount: 0, nextAttemptAt: { gt: now } }, data: { nextAttemptAt: now } });
-    }
-  }
+type TDbLike = TTx | ReturnType<typeof getDb>;
+
+/**
+ * The organization's name and its candidate webhooks (event type, enabled or
+ * once enabled, not excluded) with their resources' external ids, in ONE
+ * query: Prisma's findMany with a nested select costs a second round trip for
+ * the resources, and the organization was a third. The LEFT JOIN keeps the
+ * organization's row when no webhook matches.
+ */
+async function readCandidates(db: TDbLike, opts: { organizationId: string; types: string[]; excludeWebhookIds: string[] }): Promise<{ organization: { id: string; name: string }; webhooks: TCandidate[] }> {
+  type TRow = Omit<TCandidate, "resources" | "id"> & { id: string | null; organizationName: string; resources: string[] | null };
+  const rows = await db.$queryRawUnsafe<TRow[]>(
+    `SELECT o."name" AS "organizationName",
+            w."id"::text AS "id", w."enabled", w."batchMode"::text AS "batchMode", w."batchIntervalSec", w."batchCount", w."eventTypes",
+            w."template", w."allResources", w."conditions", w."loopThreshold",
+            CASE WHEN w."allResources" THEN NULL ELSE (
+              SELECT json_agg(r."externalId") FROM "WebhookResource" wr JOIN "Resource" r ON r."id" = wr."resourceId"
+               WHERE wr."webhookId" = w."id" AND r."organizationId" = o."id") END AS "resources"
+       FROM "Organization" o
+       LEFT JOIN "Webhook" w
+         ON w."organizationId" = o."id"
+        AND w."eventTypes" && ARRAY(SELECT json_array_elements_text($2::json))
+        -- Disabled webhooks that were once enabled keep a visible, recoverable record (SKIPPED).
+        AND (w."enabled" OR w."disabledAt" IS NOT NULL)
+        AND w."id"::text <> ALL(ARRAY(SELECT json_array_elements_text($3::json)))
+      WHERE o."id" = $1::uuid`,
+    opts.organizationId,
+    JSON.stringify(opts.types),
+    JSON.stringify(opts.excludeWebhookIds),
+  );
+  const first = rows[0];
+  if (!first) throw new Error(`Organization ${opts.organizationId} not found`);
+  const webhooks = rows
+    .filter((r): r is TRow & { id: string } => r.id !== null)
+    .map(({ organizationName: _name, resources, ...w }) => ({ ...w, resources: resources ?? [] }));
+  return { organization: { id: opts.organizationId, name: first.organizationName }, webhooks };
+}
+
+/**
+ * Writes the event and its messages as ONE statement (a data-modifying CTE is
+ * atomic on its own, so no interactive transaction and its extra round trips):
+ *
+ * - `ev`: the event; ON CONFLICT on (organizationId, externalId) returns no
+ *   row for a duplicate (it waits for a racing insert of the same id to
+ *   commit or roll back), and then nothing else is written.
+ * - `full_batch` / `released`: a count-based batch that reaches its size
+ *   with this event's messages is due now (releaseFullBatches, as one
+ *   statement). The CTEs share one snapshot, so the waiting count adds the
+ *   new rows to the committed ones, and the new rows get the due time as they
+ *   are inserted (the UPDATE cannot see them).
+ * - `inserted`: the messages from one json_to_recordset parameter — 5.6×
+ *   faster than createMany for 1,000 rows (docs/performance.md). Columns are
+ *   listed: any other column takes its default.
+ * - pg_notify (PostgreSQL, when a message is queued) is sent on commit.
+ */
+function writeEventSql(opts: { notify: boolean }): string {
+  return `WITH ev AS (
+      INSERT INTO "Event" ("id", "organizationId", "externalId", "type", "resourceExtId", "occurredAt", "data", "workspaces", "causationDepth", "actorUserId", "messageCount", "createdAt")
+      VALUES ($1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::timestamp(3), $7::jsonb, $8::jsonb, $9::int, $10::uuid, $11::int, $12::timestamp(3))
+      ON CONFLICT ("organizationId", "externalId") DO NOTHING
+      RETURNING "id"
+    ), v AS (
+      SELECT * FROM json_to_recordset($13::json) AS v("id" uuid, "webhookId" uuid, "workspaceIndex" int, "status" "MessageStatus", "body" text, "nextAttemptAt" timestamp(3), "lastError" text)
+    ), full_batch AS (
+      SELECT b."webhookId" FROM json_to_recordset($14::json) AS b("webhookId" uuid, "batchCount" int)
+       WHERE EXISTS (SELECT 1 FROM ev)
+         AND (SELECT count(*) FROM "Message" m
+               WHERE m."organizationId" = $2::uuid AND m."webhookId" = b."webhookId" AND m."status" = 'PENDING' AND m."attemptCount" = 0 AND m."nextAttemptAt" > $15::timestamp(3))
+           + (SELECT count(*) FROM v WHERE v."webhookId" = b."webhookId" AND v."status" = 'PENDING' AND v."nextAttemptAt" > $15::timestamp(3))
+           >= b."batchCount"
+    ), released AS (
+      UPDATE "Message" m SET "nextAttemptAt" = $15::timestamp(3), "updatedAt" = $12::timestamp(3)
+       WHERE m."organizationId" = $2::uuid AND m."webhookId" IN (SELECT "webhookId" FROM full_batch)
+         AND m."status" = 'PENDING' AND m."attemptCount" = 0 AND m."nextAttemptAt" > $15::timestamp(3)
+      RETURNING 1
+    ), inserted AS (
+      INSERT INTO "Message" ("id", "organizationId", "webhookId", "eventId", "workspaceIndex", "status", "body", "nextAttemptAt", "lastError", "createdAt", "updatedAt")
+      SELECT v."id", $2::uuid, v."webhookId", ev."id", v."workspaceIndex", v."status", v."body",
+             CASE WHEN v."status" = 'PENDING' AND v."nextAttemptAt" > $15::timestamp(3) AND v."webhookId" IN (SELECT "webhookId" FROM full_batch)
+                  THEN $15::timestamp(3) ELSE v."nextAttemptAt" END,
+             v."lastError", $12::timestamp(3), $12::timestamp(3)
+        FROM v CROSS JOIN ev
+      RETURNING 1
+    )
+    SELECT (SELECT "id"::text FROM ev) AS "id", (SELECT count(*)::int FROM inserted) AS "inserted", (SELECT count(*)::int FROM released) AS "released"${
+      opts.notify ? `, (SELECT pg_notify('${NOTIFY_CHANNEL}', '')::text FROM ev) AS "notified"` : ""
+    }`;
 }
 
 /**
  * Stores a validated event and its messages. Used by the API and by internal
  * emits (object.* events for webhooks changed through Hookyard), optionally
- * inside the caller's transaction.
+ * inside the caller's transaction. Two round trips: read the candidates, write
+ * everything (a third only for a duplicate, to read the stored event).
  */
 export async function storeEvent(opts: {
   organizationId: string;
@@ -163,85 +257,63 @@ export async function storeEvent(opts: {
   excludeWebhookIds?: string[];
 }): Promise<TIngestResult> {
   const { input, organizationId } = opts;
+  const db: TDbLike = opts.tx ?? getDb();
   const now = opts.now ?? new Date();
   const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
   const depth = input.causationDepth ?? 0;
 
-  const work = async (tx: TTx): Promise<TIngestResult> => {
-    if (input.id) {
-      const existing = await tx.event.findUnique({ where: { organizationId_externalId: { organizationId, externalId: input.id } } });
-      if (existing) return { id: existing.id, duplicate: true, messages: existing.messageCount };
-    }
-    const org = await tx.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { id: true, name: true } });
-    const wantTypes = [input.type, ...(input.type === "operation.executed" && input.workspaces?.length ? [WORKSPACE_TYPE] : [])];
-    const webhooks: TCandidate[] = await tx.webhook.findMany({
-      // Disabled webhooks that were once enabled keep a visible, recoverable record (SKIPPED).
-      where: {
-        organizationId,
-        eventTypes: { hasSome: wantTypes },
-        OR: [{ enabled: true }, { disabledAt: { not: null } }],
-        ...(opts.excludeWebhookIds?.length ? { id: { notIn: opts.excludeWebhookIds } } : {}),
-      },
-      select: {
-        id: true, enabled: true, batchMode: true, batchIntervalSec: true, batchCount: true, eventTypes: true, template: true, allResources: true, conditions: true, loopThreshold: true,
-        resources: { select: { resource: { select: { externalId: true, kind: true } } } },
-      },
-    });
+  const wantTypes = [input.type, ...(input.type === "operation.executed" && input.workspaces?.length ? [WORKSPACE_TYPE] : [])];
+  const { organization: org, webhooks } = await readCandidates(db, { organizationId, types: wantTypes, excludeWebhookIds: opts.excludeWebhookIds ?? [] });
 
-    const eventId = crypto.randomUUID();
-    const messages: Prisma.MessageCreateManyInput[] = [];
-    const base = { ...input.data, ...commonValues(org, input.type, occurredAt) };
-    for (const webhook of webhooks) {
-      if (webhook.eventTypes.includes(input.type) && matches(webhook, base, input.resource, depth, eventId)) {
-        messages.push(newMessage(webhook, { organizationId, eventId, body: renderTemplate(webhook.template, base), now }));
-      }
-      if (input.type === "operation.executed" && webhook.eventTypes.includes(WORKSPACE_TYPE)) {
-        (input.workspaces ?? []).forEach((workspace, index) => {
-          const values = { ...buildWorkspaceEventValues(input.data, workspace), ...commonValues(org, WORKSPACE_TYPE, occurredAt) };
-          if (!matches(webhook, values, input.resource, depth, eventId)) return;
-          messages.push({ ...newMessage(webhook, { organizationId, eventId, body: renderTemplate(webhook.template, values), now }), workspaceIndex: index });
-        });
-      }
+  const eventId = crypto.randomUUID();
+  const messages: TMessageRow[] = [];
+  const base = { ...input.data, ...commonValues(org, input.type, occurredAt) };
+  for (const webhook of webhooks) {
+    if (webhook.eventTypes.includes(input.type) && matches(webhook, base, input.resource, depth, eventId)) {
+      messages.push(newMessage(webhook, { body: renderTemplate(webhook.template, base), now }));
     }
-
-    await tx.event.create({
-      data: {
-        id: eventId,
-        organizationId,
-        externalId: input.id ?? null,
-        type: input.type,
-        resourceExtId: input.resource ?? null,
-        occurredAt,
-        data: input.data as Prisma.InputJsonValue,
-        workspaces: input.workspaces ? (input.workspaces as Prisma.InputJsonValue) : undefined,
-        causationDepth: depth,
-        actorUserId: opts.actorUserId ?? null,
-        messageCount: messages.length,
-      },
-    });
-    const queued = messages.filter((m) => m.status !== "SKIPPED");
-    if (messages.length) {
-      await tx.message.createMany({ data: messages });
-      await releaseFullBatches(tx, webhooks, queued, now);
-      if (queued.length && getEnv().DATABASE_URL) await tx.$executeRawUnsafe(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`);
+    if (input.type === "operation.executed" && webhook.eventTypes.includes(WORKSPACE_TYPE)) {
+      (input.workspaces ?? []).forEach((workspace, index) => {
+        const values = { ...buildWorkspaceEventValues(input.data, workspace), ...commonValues(org, WORKSPACE_TYPE, occurredAt) };
+        if (!matches(webhook, values, input.resource, depth, eventId)) return;
+        messages.push(newMessage(webhook, { body: renderTemplate(webhook.template, values), now, workspaceIndex: index }));
+      });
     }
-    const skipped = messages.length - queued.length;
-    return { id: eventId, duplicate: false, messages: queued.length, ...(skipped ? { skipped } : {}) };
-  };
-
-  if (opts.tx) return work(opts.tx);
-  let result: TIngestResult;
-  try {
-    result = await getDb().$transaction(work, { timeout: 30_000, maxWait: 10_000 });
-  } catch (error) {
-    // Two requests with the same id at once: the loser returns the winner's result.
-    if (input.id && (error as { code?: string }).code === "P2002") {
-      const existing = await getDb().event.findUnique({ where: { organizationId_externalId: { organizationId, externalId: input.id } } });
-      if (existing) return { id: existing.id, duplicate: true, messages: existing.messageCount };
-    }
-    throw error;
   }
-  if (result.messages > 0) wakeDeliveryLoops();
+  const queued = messages.filter((m) => m.status !== "SKIPPED");
+  // Count-based batches this event adds to: released in the write when full.
+  const batches = webhooks
+    .filter((w) => w.batchMode === "COUNT" && queued.some((m) => m.webhookId === w.id))
+    .map((w) => ({ webhookId: w.id, batchCount: w.batchCount ?? 1 }));
+
+  const [row] = await db.$queryRawUnsafe<{ id: string | null; inserted: number }[]>(
+    writeEventSql({ notify: queued.length > 0 && Boolean(getEnv().DATABASE_URL) }),
+    eventId,
+    organizationId,
+    input.id ?? null,
+    input.type,
+    input.resource ?? null,
+    occurredAt,
+    JSON.stringify(input.data),
+    input.workspaces ? JSON.stringify(input.workspaces) : null,
+    depth,
+    opts.actorUserId ?? null,
+    messages.length,
+    new Date(),
+    JSON.stringify(messages),
+    JSON.stringify(batches),
+    now,
+  );
+  if (!row?.id) {
+    // A duplicate (ON CONFLICT did nothing): the stored event answers, also when a racing request won.
+    const existing = await db.event.findUnique({ where: { organizationId_externalId: { organizationId, externalId: input.id ?? "" } }, select: { id: true, messageCount: true } });
+    if (!existing) throw new Error(`Event ${input.id ?? "(no id)"} conflicted but could not be read`);
+    return { id: existing.id, duplicate: true, messages: existing.messageCount };
+  }
+  const skipped = messages.length - queued.length;
+  const result: TIngestResult = { id: eventId, duplicate: false, messages: queued.length, ...(skipped ? { skipped } : {}) };
+  // The caller's transaction has not committed yet: its loops find the messages on their poll.
+  if (!opts.tx && result.messages > 0) wakeDeliveryLoops();
   // Batches due later are found by the loops' poll.
   return result;
 }
