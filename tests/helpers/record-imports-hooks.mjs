@@ -2,15 +2,15 @@
 import fs from "node:fs";
 
 let file = "";
-let pattern = "";
+let patterns = [];
 
 export function initialize(data) {
   file = data.file;
-  pattern = data.pattern;
+  patterns = data.pattern.split(",").filter(Boolean);
 }
 
 export async function resolve(specifier, context, nextResolve) {
   const result = await nextResolve(specifier, context);
-  if (result.url.includes(pattern)) fs.appendFileSync(file, `${result.url}\n`);
+  if (patterns.some((p) => result.url.includes(p))) fs.appendFileSync(file, `${result.url}\n`);
   return result;
 }

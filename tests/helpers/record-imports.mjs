@@ -1,7 +1,7 @@
 /**
  * Preload for child processes (`node --import ./tests/helpers/record-imports.mjs …`):
  * appends to RECORD_IMPORTS_FILE the URL of every module resolved whose URL
- * contains RECORD_IMPORTS_PATTERN — e.g. whether a worker ever loaded the
+ * contains one of RECORD_IMPORTS_PATTERN (comma-separated) — e.g. whether a worker ever loaded the
  * wasm schema engine, observed from outside the code under test.
  */
 import { register } from "node:module";

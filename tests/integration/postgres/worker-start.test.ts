@@ -1,6 +1,7 @@
 /**
- * `npm run worker` start-up: it migrates a database that needs it, and when
- * nothing is pending it never loads the wasm schema engine (observed from
+ * `npm run worker` start-up (scripts/run-worker.mjs: the worker compiled to
+ * JavaScript, built on first use): it migrates a database that needs it, and
+ * when nothing is pending it never loads the wasm schema engine (observed from
  * outside the code: a module resolve hook records every schema-engine module
  * the process resolves).
  */
@@ -20,7 +21,7 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-type TStart = { logs: Record<string, unknown>[]; engineModules: string[] };
+type TStart = { logs: Record<string, unknown>[]; engineModules: string[]; typescriptModules: string[] };
 
 /**
  * Runs a worker until its delivery loop started, then kills it: only the
@@ -30,10 +31,10 @@ type TStart = { logs: Record<string, unknown>[]; engineModules: string[] };
 async function startAndStopWorker(url: string, dir: string): Promise<TStart> {
   const record = path.join(dir, `imports-${children.length}.txt`);
   fs.writeFileSync(record, "");
-  const child = spawn(process.execPath, ["--import", "tsx", "--import", "./tests/helpers/record-imports.mjs", "scripts/worker.ts"], {
+  const child = spawn(process.execPath, ["--import", "./tests/helpers/record-imports.mjs", "scripts/run-worker.mjs"], {
     env: {
       ...process.env, DATABASE_URL: url, LOG_LEVEL: "info", DATA_DIR: path.join(dir, "data"), ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
-      RECORD_IMPORTS_FILE: record, RECORD_IMPORTS_PATTERN: "schema-engine-wasm",
+      RECORD_IMPORTS_FILE: record, RECORD_IMPORTS_PATTERN: "/schema-engine-wasm/,.ts",
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -62,7 +63,8 @@ async function startAndStopWorker(url: string, dir: string): Promise<TStart> {
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   child.kill("SIGKILL");
   await exited;
-  return { logs, engineModules: fs.readFileSync(record, "utf8").split("\n").filter(Boolean) };
+  const resolved = fs.readFileSync(record, "utf8").split("\n").filter(Boolean);
+  return { logs, engineModules: resolved.filter((u) => u.includes("/schema-engine-wasm/")), typescriptModules: resolved.filter((u) => /\.tsx?$/.test(u)) };
 }
 
 describe("worker start-up", () => {
@@ -86,5 +88,8 @@ describe("worker start-up", () => {
     expect(second.logs.find((l) => l.msg === "migrations applied")).toBeUndefined();
     expect(second.logs.find((l) => l.msg === "worker started")).toMatchObject({ pendingMigrations: 0, schemaEngineLoaded: false });
     expect(second.engineModules).toEqual([]);
+    // Both ran from the compiled bundle: no TypeScript source was loaded (through tsx, every lib/*.ts is).
+    expect(first.typescriptModules).toEqual([]);
+    expect(second.typescriptModules).toEqual([]);
   }, 120_000);
 });
