@@ -206,6 +206,8 @@ async function readCandidates(db: TDbLike, opts: { organizationId: string; types
  *   faster than createMany for 1,000 rows (docs/performance.md). Columns are
  *   listed: any other column takes its default.
  * - pg_notify (PostgreSQL, when a message is queued) is sent on commit.
+ * - `existing`: a duplicate's stored event when it was committed before this
+ *   statement began (its snapshot cannot see a racing winner's row).
  */
 function writeEventSql(opts: { notify: boolean }): string {
   return `WITH ev AS (
@@ -236,7 +238,10 @@ function writeEventSql(opts: { notify: boolean }): string {
         FROM v CROSS JOIN ev
       RETURNING 1
     )
-    SELECT (SELECT "id"::text FROM ev) AS "id", (SELECT count(*)::int FROM inserted) AS "inserted", (SELECT count(*)::int FROM released) AS "released"${
+    SELECT (SELECT "id"::text FROM ev) AS "id", (SELECT count(*)::int FROM inserted) AS "inserted", (SELECT count(*)::int FROM released) AS "released",
+           -- A duplicate committed before this statement began (the snapshot sees it; a racing winner is read afterwards).
+           (SELECT json_build_object('id', e."id", 'messageCount', e."messageCount") FROM "Event" e
+             WHERE e."organizationId" = $2::uuid AND e."externalId" = $3::text) AS "existing"${
       opts.notify ? `, (SELECT pg_notify('${NOTIFY_CHANNEL}', '')::text FROM ev) AS "notified"` : ""
     }`;
 }
@@ -245,7 +250,7 @@ function writeEventSql(opts: { notify: boolean }): string {
  * Stores a validated event and its messages. Used by the API and by internal
  * emits (object.* events for webhooks changed through Hookyard), optionally
  * inside the caller's transaction. Two round trips: read the candidates, write
- * everything (a third only for a duplicate, to read the stored event).
+ * everything (a third only when a racing request with the same id won).
  */
 export async function storeEvent(opts: {
   organizationId: string;
@@ -286,7 +291,7 @@ export async function storeEvent(opts: {
     .filter((w) => w.batchMode === "COUNT" && queued.some((m) => m.webhookId === w.id))
     .map((w) => ({ webhookId: w.id, batchCount: w.batchCount ?? 1 }));
 
-  const [row] = await db.$queryRawUnsafe<{ id: string | null; inserted: number }[]>(
+  const [row] = await db.$queryRawUnsafe<{ id: string | null; inserted: number; existing: { id: string; messageCount: number } | null }[]>(
     writeEventSql({ notify: queued.length > 0 && Boolean(getEnv().DATABASE_URL) }),
     eventId,
     organizationId,
@@ -306,7 +311,7 @@ export async function storeEvent(opts: {
   );
   if (!row?.id) {
     // A duplicate (ON CONFLICT did nothing): the stored event answers, also when a racing request won.
-    const existing = await db.event.findUnique({ where: { organizationId_externalId: { organizationId, externalId: input.id ?? "" } }, select: { id: true, messageCount: true } });
+    const existing = row?.existing ?? (await db.event.findUnique({ where: { organizationId_externalId: { organizationId, externalId: input.id ?? "" } }, select: { id: true, messageCount: true } }));
     if (!existing) throw new Error(`Event ${input.id ?? "(no id)"} conflicted but could not be read`);
     return { id: existing.id, duplicate: true, messages: existing.messageCount };
   }
