@@ -138,27 +138,31 @@ export function startDeliveryLoop(opts: TLoopOptions = {}): TDeliveryLoop {
 /** LISTEN on the wake-up channel, reconnecting with backoff. */
 function listenForNotifications(url: string, onNotify: () => void): { close: () => Promise<void> } {
   let closed = false;
+  // close() can come at any moment, mid-connect included (a SIGTERM right after start). pg never settles
+  // connect() for a client ended while connecting, so every wait here also races this signal.
+  let signalClosed = () => {};
+  const closing = new Promise<void>((resolve) => (signalClosed = resolve));
   let client: pg.Client | null = null;
   let delay = 500;
   const connect = async () => {
     while (!closed) {
       const c = new pg.Client({ connectionString: url });
+      client = c;
       try {
         c.on("notification", onNotify);
         c.on("error", () => {});
-        await c.connect();
-        await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
-        client = c;
+        await Promise.race([c.connect(), closing]);
+        if (!closed) await Promise.race([c.query(`LISTEN ${NOTIFY_CHANNEL}`), closing]);
         delay = 500;
-        await new Promise<void>((resolve) => c.once("end", () => resolve()));
+        if (!closed) await Promise.race([new Promise<void>((resolve) => c.once("end", () => resolve())), closing]);
       } catch {
         /* server unavailable: retry */
       }
       client = null;
-      await c.end().catch(() => {});
       if (closed) return;
+      await c.end().catch(() => {});
       onNotify(); // catch up on anything missed while disconnected
-      await new Promise((r) => setTimeout(r, delay));
+      await Promise.race([new Promise((r) => setTimeout(r, delay).unref()), closing]);
       delay = Math.min(delay * 2, 10_000);
     }
   };
@@ -166,6 +170,7 @@ function listenForNotifications(url: string, onNotify: () => void): { close: () 
   return {
     async close() {
       closed = true;
+      signalClosed();
       await client?.end().catch(() => {});
       await done;
     },
