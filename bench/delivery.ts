@@ -4,7 +4,6 @@
  * same receiver. (5) Peak RSS of the worker during the run.
  */
 import type { ChildProcess } from "node:child_process";
-import type pg from "pg";
 import { getDb } from "@/lib/db/client";
 import { createDatabase, createOrgActor, openDb, sqlClient, BENCH_ENCRYPTION_KEYS } from "./db";
 import { seedDeliveryRun, releaseMessages } from "./scenarios";
@@ -25,11 +24,6 @@ export type TDeliveryOptions = {
   workerEnv?: Record<string, string>;
   workerExecArgv?: string[];
   dbName?: string;
-  /** bench/proto/worker.ts for the prototype engine. */
-  workerScript?: string;
-  /** Extra schema (e.g. the roll-up triggers) installed after seeding; `verify` runs after the run. */
-  setup?: (sql: pg.Client) => Promise<void>;
-  verify?: (sql: pg.Client) => Promise<boolean>;
 };
 
 type TReceiverStats = { count: number; connections: number; distinct: number; firstAt: number; lastAt: number };
@@ -41,7 +35,6 @@ export async function runDeliveryThroughput(o: TDeliveryOptions) {
   log(`delivery: seeding ${o.n} messages over ${o.webhooks} webhook(s)`);
   const { webhookIds, body } = await seedDeliveryRun({ actor, receiverUrl: o.receiverUrl, webhooks: o.webhooks, n: o.n });
   const sql = await sqlClient(url);
-  await o.setup?.(sql);
   await sql.query(`VACUUM ANALYZE`);
 
   const workers = Array.from({ length: o.workers }, () =>
@@ -50,7 +43,6 @@ export async function runDeliveryThroughput(o: TDeliveryOptions) {
       encryptionKeys: BENCH_ENCRYPTION_KEYS,
       dataDir: o.dataDir,
       execArgv: o.workerExecArgv,
-      script: o.workerScript,
       env: { DELIVERY_CONCURRENCY: String(o.concurrency), DELIVERY_PER_ENDPOINT: String(o.perEndpoint), ...o.workerEnv },
     }),
   );
@@ -113,7 +105,6 @@ export async function runDeliveryThroughput(o: TDeliveryOptions) {
         pgCpuMs: round(((cpu1.pg - cpu0.pg) * 1000) / o.n, 2),
       },
       workerErrors: workers.flatMap((w) => w.errors).slice(0, 5),
-      ...(o.verify ? { verified: await o.verify(sql) } : {}),
     };
     log(`delivery: ${result.perSecond} messages/s (${result.ms} ms), worker peak RSS ${result.peakWorkerRssMb} MB, exactly once: ${exactlyOnce}`);
     return { result, body };

@@ -1,18 +1,21 @@
 /**
- * Real `scripts/worker.ts` processes for the benchmark (the production
- * driver: startConfiguredDeliveryLoop with the environment's settings).
+ * Real worker processes for the benchmark, started as `npm run worker` starts
+ * them: scripts/run-worker.mjs, i.e. scripts/worker.ts compiled to plain
+ * JavaScript (the production driver: startConfiguredDeliveryLoop with the
+ * environment's settings).
  */
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import readline from "node:readline";
-import { spawnTsx } from "./lib";
+import { ROOT } from "./lib";
 
 export type TWorker = { child: ChildProcess; pid: number; ready: Promise<void>; errors: string[] };
 
-export function startWorker(opts: { databaseUrl: string; encryptionKeys: string; dataDir: string; env?: Record<string, string>; execArgv?: string[]; script?: string }): TWorker {
-  const child = spawnTsx(opts.script ?? "scripts/worker.ts", {
-    quiet: true,
-    execArgv: opts.execArgv,
+export function startWorker(opts: { databaseUrl: string; encryptionKeys: string; dataDir: string; env?: Record<string, string>; execArgv?: string[] }): TWorker {
+  const child = spawn(process.execPath, [...(opts.execArgv ?? []), "scripts/run-worker.mjs"], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
     env: {
+      ...process.env,
       DATABASE_URL: opts.databaseUrl,
       ENCRYPTION_KEYS: opts.encryptionKeys,
       DELIVERY_ALLOW_PRIVATE: "1",

@@ -16,7 +16,6 @@
  * --explain (console query plans via auto_explain → tmp/bench-explain.txt),
  * --profile-worker (V8 CPU profile of the worker during (1) → tmp/bench-prof/),
  * --worker-node-flags="--max-old-space-size=96" (V8 flags for the worker processes of (1)),
- * --proto (also measure the prototypes in bench/proto/: batched delivery engine, …).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -112,24 +111,6 @@ async function main(): Promise<void> {
       R.deliveredToCeiling = lib.round(result.perSecond / R.ceiling.perSecond, 3);
       R.ceiling.cpuMsPerRequest = lib.round(((R.ceiling.cpuCores.client + R.ceiling.cpuCores.receiver) * R.ceiling.ms) / R.ceiling.requests, 3);
       R.delivery.cpuMsPerMessage = lib.round(((result.cpuCores.workers + result.cpuCores.postgres + result.cpuCores.receiver) * result.ms) / result.messages, 3);
-      if (args.has("proto")) {
-        lib.log(`(1) again with the PROTOTYPE batched engine (bench/proto/worker.ts)`);
-        const proto = await runDeliveryThroughput({ serverUrl: pg.url, postmasterPid: postmaster, receiver, receiverUrl, n: CONFIG.messages, webhooks: CONFIG.webhooks, workers: CONFIG.workers, concurrency: CONFIG.concurrency, perEndpoint: CONFIG.perEndpoint, dataDir: tmpDir, dbName: "bench_delivery_proto", workerScript: "bench/proto/worker.ts" });
-        R.deliveryProto = { ...proto.result, cpuMsPerMessage: lib.round(((proto.result.cpuCores.workers + proto.result.cpuCores.postgres + proto.result.cpuCores.receiver) * proto.result.ms) / proto.result.messages, 3) };
-        R.deliveryProtoToCeiling = lib.round(proto.result.perSecond / R.ceiling.perSecond, 3);
-        lib.log(`(1) prototype engine + per-day message-count roll-up kept by triggers (bench/proto/rollup.ts)`);
-        const rollup = await import("../bench/proto/rollup");
-        const withRollup = await runDeliveryThroughput({ serverUrl: pg.url, postmasterPid: postmaster, receiver, receiverUrl, n: CONFIG.messages, webhooks: CONFIG.webhooks, workers: CONFIG.workers, concurrency: CONFIG.concurrency, perEndpoint: CONFIG.perEndpoint, dataDir: tmpDir, dbName: "bench_delivery_rollup", workerScript: "bench/proto/worker.ts", setup: rollup.installRollup, verify: rollup.rollupMatches });
-        R.deliveryProtoRollup = { ...withRollup.result, cpuMsPerMessage: lib.round(((withRollup.result.cpuCores.workers + withRollup.result.cpuCores.postgres + withRollup.result.cpuCores.receiver) * withRollup.result.ms) / withRollup.result.messages, 3) };
-        lib.log(`(1) prototype engine + pg_trgm indexes on Attempt.error and Attempt.requestBody (the search recommendation's write cost)`);
-        const trgm = async (c: import("pg").Client) => {
-          await c.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm`);
-          await c.query(`CREATE INDEX ON "Attempt" USING gin ("error" gin_trgm_ops)`);
-          await c.query(`CREATE INDEX ON "Attempt" USING gin ("requestBody" gin_trgm_ops)`);
-        };
-        const withTrgm = await runDeliveryThroughput({ serverUrl: pg.url, postmasterPid: postmaster, receiver, receiverUrl, n: CONFIG.messages, webhooks: CONFIG.webhooks, workers: CONFIG.workers, concurrency: CONFIG.concurrency, perEndpoint: CONFIG.perEndpoint, dataDir: tmpDir, dbName: "bench_delivery_trgm", workerScript: "bench/proto/worker.ts", setup: trgm });
-        R.deliveryProtoTrigram = { ...withTrgm.result, cpuMsPerMessage: lib.round(((withTrgm.result.cpuCores.workers + withTrgm.result.cpuCores.postgres + withTrgm.result.cpuCores.receiver) * withTrgm.result.ms) / withTrgm.result.messages, 3) };
-      }
       await closeDb();
     }
 
@@ -146,17 +127,6 @@ async function main(): Promise<void> {
         lib.log(`(2b) fan-out: one event to ${CONFIG.fanoutWebhooks} webhooks`);
         R.fanout = await runFanout({ webhooks: CONFIG.fanoutWebhooks, receiverUrl, runs: 5 });
         lib.log(`fan-out: median ${R.fanout.median} ms`);
-        if (args.has("proto")) {
-          const probes = await import("../bench/proto/overhead");
-          R.fanoutBreakdown = await probes.runFanoutBreakdown({ organizationId: R.fanout.organizationId });
-          const c = await sqlClient(url);
-          try {
-            R.statementOverhead = await probes.runOverheadProbes(c, { organizationId: R.fanout.organizationId, webhookId: R.fanout.sampleWebhookId });
-          } finally {
-            await c.end();
-          }
-          lib.log(`fan-out steps (ms): ${JSON.stringify(R.fanoutBreakdown.medianMs)}`);
-        }
       }
       if (only.has("console")) {
         lib.log(`(4) console queries: seeding ${CONFIG.attempts.toLocaleString("en-US")} attempts over 28 days on one webhook`);
@@ -168,14 +138,6 @@ async function main(): Promise<void> {
         R.console = await runConsoleQueries(seed, 5);
         lib.log(`console: cards ${R.console.metricCards.median} ms, failed page ${R.console.attemptPageFailed.median} ms, chart ${R.console.dailyChart.median} ms, search ${R.console.textSearch.median} ms`);
         if (args.has("explain")) lib.log(`plans written to ${await (await import("../bench/explain")).explainConsole({ url, pgDir: pg.dir, seed })}`);
-        if (args.has("proto")) {
-          const c = await sqlClient(url);
-          try {
-            R.consoleProto = await (await import("../bench/proto/console")).runConsolePrototypes(c, seed);
-          } finally {
-            await c.end();
-          }
-        }
       }
       await closeDb();
     }
@@ -232,29 +194,6 @@ async function main(): Promise<void> {
   const out = path.join(import.meta.dirname, "..", "bench", "results.json");
   fs.writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
   console.log(`\n${renderTable(rows)}\n`);
-  if (args.has("proto")) {
-    const P = R.consoleProto;
-    const ratio = (before?: number, after?: number) => (before && after ? `${fmt(before / after, "", 1)}×` : "–");
-    const protoRows = [
-      ["delivery, messages/s", fmt(R.delivery?.perSecond), fmt(R.deliveryProto?.perSecond), ratio(R.deliveryProto?.perSecond, R.delivery?.perSecond)],
-      ["delivery, CPU ms per message (all processes)", fmt(R.delivery?.cpuMsPerMessage, "", 2), fmt(R.deliveryProto?.cpuMsPerMessage, "", 2), ratio(R.delivery?.cpuMsPerMessage, R.deliveryProto?.cpuMsPerMessage)],
-      ["  + message-count roll-up triggers, messages/s", "", fmt(R.deliveryProtoRollup?.perSecond), R.deliveryProtoRollup ? `exact: ${R.deliveryProtoRollup.verified}` : ""],
-      ["  + roll-up triggers, CPU ms per message", "", fmt(R.deliveryProtoRollup?.cpuMsPerMessage, "", 2), ""],
-      ["  + pg_trgm indexes on Attempt, messages/s", "", fmt(R.deliveryProtoTrigram?.perSecond), ""],
-      ["  + pg_trgm indexes, CPU ms per message", "", fmt(R.deliveryProtoTrigram?.cpuMsPerMessage, "", 2), ""],
-      ["delivered / ceiling", fmt(R.deliveredToCeiling, "", 3), fmt(R.deliveryProtoToCeiling, "", 3), ""],
-      ["worker peak RSS, MB", fmt(R.delivery?.peakWorkerRssMb), fmt(R.deliveryProto?.peakWorkerRssMb), ""],
-      ["fan-out: message insert (1,000 rows), ms", fmt(R.fanoutBreakdown?.medianMs.createMany, "", 1), fmt(R.fanoutBreakdown?.medianMs.insertJsonRecordset, "", 1), ratio(R.fanoutBreakdown?.medianMs.createMany, R.fanoutBreakdown?.medianMs.insertJsonRecordset)],
-      ["one statement, Node CPU ms (Prisma → pg prepared)", fmt(R.statementOverhead?.statement.prismaFindFirst.nodeCpuMsPerCall, "", 3), fmt(R.statementOverhead?.statement.pgPrepared.nodeCpuMsPerCall, "", 3), ratio(R.statementOverhead?.statement.prismaFindFirst.nodeCpuMsPerCall, R.statementOverhead?.statement.pgPrepared.nodeCpuMsPerCall)],
-      ["metric cards, ms (roll-up)", fmt(R.console?.metricCards.median, "", 1), fmt(P?.metricCards.median, "", 1), ratio(R.console?.metricCards.median, P?.metricCards.median)],
-      ["28-day chart, ms (roll-up + live today)", fmt(R.console?.dailyChart.median, "", 1), fmt(P?.dailyChart.median, "", 1), ratio(R.console?.dailyChart.median, P?.dailyChart.median)],
-      ['text search "refused", ms (split + pg_trgm)', fmt(R.console?.textSearch.median, "", 1), fmt(P?.searchSplitWithTrigram.text.median, "", 1), ratio(R.console?.textSearch.median, P?.searchSplitWithTrigram.text.median)],
-      ["search by event id, ms (split + pg_trgm)", fmt(R.console?.idSearch.median, "", 1), fmt(P?.searchSplitWithTrigram.id.median, "", 1), ratio(R.console?.idSearch.median, P?.searchSplitWithTrigram.id.median)],
-    ];
-    const w = [0, 1, 2, 3].map((i) => Math.max(...protoRows.map((r) => r[i]!.length), ["Prototype (bench/proto, NOT the product)", "now", "prototype", "gain"][i]!.length));
-    const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join("  ");
-    console.log([line(["Prototype (bench/proto, NOT the product)", "now", "prototype", "gain"]), w.map((x) => "─".repeat(x)).join("  "), ...protoRows.map(line)].join("\n") + "\n");
-  }
   console.log(`Load average ${info.loadAverageAtStart.join(" ")} at start, ${(results.loadAverageAtEnd as number[]).join(" ")} at end (${info.cores} cores: above ${info.cores} the machine was shared).`);
   console.log(`PostgreSQL ${info.pgVersion} (fsync=off, synchronous_commit=off: a throwaway server), ${info.cores} cores, ${info.memoryGb} GiB. PGlite: in process, in memory, smaller sizes.`);
   console.log(`Details: ${path.relative(process.cwd(), out)} (${results.totalSeconds} s)`);
