@@ -367,7 +367,7 @@ class AttemptRecorder {
 
   private async writeOrSplit(batch: TQueuedAttempt[]): Promise<void> {
     try {
-      const outcomes = await writeAttempts(batch);
+      const outcomes = await this.writeRetryingUnavailable(batch);
       batch.forEach((row, i) => row.resolve(outcomes[i]!));
     } catch (error) {
       if (batch.length === 1 || !refusedByDatabase(error)) {
@@ -387,7 +387,29 @@ class AttemptRecorder {
       }
     }
   }
+
+  /**
+   * These requests were sent: a database that is briefly unavailable (a
+   * restart, a full pool) must not turn them into resends after the lease.
+   * Retry the write for a few seconds — far inside the lease, which outlives
+   * the send deadline by 45 s by default — before giving up on it.
+   */
+  private async writeRetryingUnavailable(batch: TPlannedAttempt[]): Promise<TAttemptOutcome[]> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await writeAttempts(batch);
+      } catch (error) {
+        const unavailable = (error instanceof Prisma.PrismaClientKnownRequestError && !refusedByDatabase(error)) || error instanceof Prisma.PrismaClientInitializationError;
+        if (!unavailable || attempt >= RECORD_RETRY_DELAYS_MS.length) throw error;
+        logger.warn({ err: error, attempts: batch.length }, "recording attempts failed: the database is unavailable; retrying");
+        await new Promise((r) => setTimeout(r, RECORD_RETRY_DELAYS_MS[attempt]));
+      }
+    }
+  }
 }
+
+/** Waits between tries of a recording the database could not take (≈ 7.75 s in all). */
+const RECORD_RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000];
 
 const recorder = new AttemptRecorder();
 

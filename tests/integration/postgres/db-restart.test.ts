@@ -11,6 +11,7 @@ import { respond, startReceiver, type TReceiver } from "../../helpers/receiver";
 import { setDeliveryAllowPrivate } from "@/lib/delivery/config";
 import { ingestEvent } from "@/lib/delivery/ingest";
 import { closeHttpAgents } from "@/lib/delivery/http";
+import { runDeliveryPass } from "@/lib/delivery/engine";
 import { startExisting, stopExisting } from "@/scripts/lib/pg-server";
 
 let t: TTestDb;
@@ -68,4 +69,24 @@ describe("database restart during delivery", () => {
     expect(await t.db.message.count({ where: { webhookId: webhook.id, status: { not: "SUCCEEDED" } } })).toBe(0);
     expect(worker.exitCode).toBeNull(); // it recovered by itself
   }, 180_000);
+
+  it("records a send the receiver answered while the database was down once it is back, and does not send it again", async () => {
+    const { webhook } = await makeWebhook(orgs.b.admin.actor, rx.url);
+    let answer: (() => void) | null = null;
+    rx.setHandler((req, res, i) => {
+      answer = () => respond(200)(req, res, i); // held: the database goes down while this request is in flight
+    });
+    const before = rx.received.length;
+    await ingestEvent({ actor: orgs.b.admin.actor, input: { type: "alert.active", id: "answered-during-outage", data: { alert_name: "CPU" } } });
+    const pass = runDeliveryPass({ owner: "outage-test" });
+    await until(async () => answer !== null, 10_000, "the request to arrive");
+    stopExisting(pgDir);
+    (answer as unknown as () => void)();
+    await new Promise((r) => setTimeout(r, 1000));
+    startExisting(pgDir);
+    expect(await pass).toMatchObject({ claimed: 1, succeeded: 1, errors: 0 });
+    expect(rx.received.length - before).toBe(1);
+    expect(await t.db.attempt.count({ where: { webhookId: webhook.id } })).toBe(1);
+    expect(await t.db.message.findFirstOrThrow({ where: { webhookId: webhook.id } })).toMatchObject({ status: "SUCCEEDED", attemptCount: 1 });
+  }, 60_000);
 });
