@@ -37,20 +37,27 @@ export async function storeWebhookSecret(opts: {
 
 export type TOpenSecrets = { signing: string[]; auth: Partial<Record<Exclude<TSecretField, "signing">, string>> };
 
+/** Secrets in force at `now`: no expiry, or one still ahead (rotation keeps the old signing secret a while). */
+const inForceAt = (now: Date) => ({ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+
+type TSecretRow = { organizationId: string; webhookId: string; field: string; ciphertext: string };
+
+/** Decrypts one row into `into`; rows come newest first, so the newest signing secret leads and the newest auth value wins. */
+function openRowInto(into: TOpenSecrets, row: TSecretRow, keyring: ReturnType<typeof getKeyring>): void {
+  const plain = decryptSecret(keyring, row.ciphertext, { organizationId: row.organizationId, ownerId: row.webhookId, field: row.field });
+  if (row.field === "signing") into.signing.push(plain);
+  else into.auth[row.field as Exclude<TSecretField, "signing">] ??= plain;
+}
+
 /** Decrypts a webhook's secrets in force at `now` (newest signing secret first). */
 export async function openWebhookSecrets(opts: { organizationId: string; webhookId: string; now?: Date; tx?: TTx }): Promise<TOpenSecrets> {
-  const now = opts.now ?? new Date();
   const rows = await (opts.tx ?? getDb()).webhookSecret.findMany({
-    where: { organizationId: opts.organizationId, webhookId: opts.webhookId, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    where: { organizationId: opts.organizationId, webhookId: opts.webhookId, ...inForceAt(opts.now ?? new Date()) },
     orderBy: { createdAt: "desc" },
   });
   const keyring = getKeyring();
   const result: TOpenSecrets = { signing: [], auth: {} };
-  for (const row of rows) {
-    const plain = decryptSecret(keyring, row.ciphertext, { organizationId: row.organizationId, ownerId: row.webhookId, field: row.field });
-    if (row.field === "signing") result.signing.push(plain);
-    else result.auth[row.field as Exclude<TSecretField, "signing">] ??= plain;
-  }
+  for (const row of rows) openRowInto(result, row, keyring);
   return result;
 }
 
@@ -66,13 +73,12 @@ export async function openSecretsOfWebhooks(opts: {
 }): Promise<Map<string, TOpenSecrets | Error>> {
   const result = new Map<string, TOpenSecrets | Error>();
   if (!opts.webhooks.length) return result;
-  const now = opts.now ?? new Date();
   const owner = new Map(opts.webhooks.map((w) => [w.id, w.organizationId]));
   const rows = await getDb().webhookSecret.findMany({
     where: {
       organizationId: { in: [...new Set(owner.values())] },
       webhookId: { in: [...owner.keys()] },
-      OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
+      ...inForceAt(opts.now ?? new Date()),
     },
     orderBy: { createdAt: "desc" },
   });
@@ -82,9 +88,7 @@ export async function openSecretsOfWebhooks(opts: {
     const current = result.get(row.webhookId);
     if (!current || current instanceof Error || owner.get(row.webhookId) !== row.organizationId) continue;
     try {
-      const plain = decryptSecret(keyring, row.ciphertext, { organizationId: row.organizationId, ownerId: row.webhookId, field: row.field });
-      if (row.field === "signing") current.signing.push(plain);
-      else current.auth[row.field as Exclude<TSecretField, "signing">] ??= plain;
+      openRowInto(current, row, keyring);
     } catch (error) {
       result.set(row.webhookId, error instanceof Error ? error : new Error(String(error)));
     }
@@ -95,9 +99,8 @@ export async function openSecretsOfWebhooks(opts: {
 export type TSecretSummary = { id: string; field: string; masked: string; createdAt: Date; expiresAt: Date | null };
 
 export async function summarizeWebhookSecrets(opts: { organizationId: string; webhookId: string; now?: Date }): Promise<TSecretSummary[]> {
-  const now = opts.now ?? new Date();
   const rows = await getDb().webhookSecret.findMany({
-    where: { organizationId: opts.organizationId, webhookId: opts.webhookId, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    where: { organizationId: opts.organizationId, webhookId: opts.webhookId, ...inForceAt(opts.now ?? new Date()) },
     select: { id: true, field: true, last4: true, createdAt: true, expiresAt: true },
     orderBy: { createdAt: "desc" },
   });
