@@ -399,8 +399,7 @@ class AttemptRecorder {
       try {
         return await writeAttempts(batch);
       } catch (error) {
-        const unavailable = (error instanceof Prisma.PrismaClientKnownRequestError && !refusedByDatabase(error)) || error instanceof Prisma.PrismaClientInitializationError;
-        if (!unavailable || attempt >= RECORD_RETRY_DELAYS_MS.length) throw error;
+        if (!databaseUnavailable(error) || attempt >= RECORD_RETRY_DELAYS_MS.length) throw error;
         logger.warn({ err: error, attempts: batch.length }, "recording attempts failed: the database is unavailable; retrying");
         await new Promise((r) => setTimeout(r, RECORD_RETRY_DELAYS_MS[attempt]));
       }
@@ -431,6 +430,11 @@ function refusedByDatabase(error: unknown): boolean {
   if (typeof cause?.kind === "string" && UNAVAILABLE_KINDS.has(cause.kind)) return false;
   // SQLSTATE classes 08 (connection), 53 (resources), 57 (operator intervention, e.g. shutdown), 58 (system).
   return !(typeof cause?.code === "string" && /^(08|53|57|58)/.test(cause.code));
+}
+
+/** The database could not take the transaction at all (the other side of refusedByDatabase among Prisma's errors). */
+function databaseUnavailable(error: unknown): boolean {
+  return (error instanceof Prisma.PrismaClientKnownRequestError && !refusedByDatabase(error)) || error instanceof Prisma.PrismaClientInitializationError;
 }
 
 /**
@@ -498,7 +502,9 @@ async function writeAttempts(batch: TPlannedAttempt[]): Promise<TAttemptOutcome[
       const settled = new Map<string, TPlannedAttempt[]>();
       for (const p of batch) {
         if (!keptIds.has(p.message.id) || p.outcome === "retrying") continue;
-        settled.set(p.webhook.id, [...(settled.get(p.webhook.id) ?? []), p]);
+        const list = settled.get(p.webhook.id);
+        if (list) list.push(p);
+        else settled.set(p.webhook.id, [p]);
       }
       const onlySucceeded: { id: string; organizationId: string }[] = [];
       for (const webhookId of [...settled.keys()].sort()) {
