@@ -6,13 +6,13 @@ vi.hoisted(() => {
 vi.mock("@/lib/auth/session", () => import("./helpers/session"));
 
 import { signInAs } from "./helpers/session";
-import { createTestDb, type TTestDb } from "./helpers/db";
+import type { TTestDb } from "./helpers/db";
+import { closeDeliveryFixture, openDeliveryFixture } from "./helpers/delivery-fixture";
 import { createKey, createTwoOrgs } from "./helpers/fixtures";
 import { makeWebhook } from "./helpers/webhooks";
 import { callRoute } from "./helpers/http";
-import { startReceiver, type TReceiver } from "../helpers/receiver";
+import type { TReceiver } from "../helpers/receiver";
 import { setDeliveryAllowPrivate } from "@/lib/delivery/config";
-import { closeHttpAgents } from "@/lib/delivery/http";
 import { getEventType } from "@/lib/catalog";
 import { testWebhookAction } from "@/app/actions/webhooks";
 import * as eventsRoute from "@/app/api/v1/events/route";
@@ -24,16 +24,9 @@ let orgs: Awaited<ReturnType<typeof createTwoOrgs>>;
 let rx: TReceiver;
 
 beforeAll(async () => {
-  setDeliveryAllowPrivate(true);
-  t = await createTestDb();
-  orgs = await createTwoOrgs();
-  rx = await startReceiver();
+  ({ t, orgs, rx } = await openDeliveryFixture());
 });
-afterAll(async () => {
-  await rx.close();
-  await closeHttpAgents();
-  await t.close();
-});
+afterAll(() => closeDeliveryFixture({ t, rx }));
 
 const valid = () => ({ name: "Limits", eventTypes: ["alert.active"], targetUrl: rx.url, template: getEventType("alert.active").defaultTemplate });
 

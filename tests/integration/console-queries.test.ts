@@ -10,16 +10,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createTestDb, type TTestDb } from "./helpers/db";
+import type { TTestDb } from "./helpers/db";
+import { closeDeliveryFixture, openDeliveryFixture } from "./helpers/delivery-fixture";
 import { createTwoOrgs } from "./helpers/fixtures";
 import { makeWebhook } from "./helpers/webhooks";
-import { respond, startReceiver, type TReceiver } from "../helpers/receiver";
+import { respond, type TReceiver } from "../helpers/receiver";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ingestEvent } from "@/lib/delivery/ingest";
 import { claimDueMessages, runDeliveryPass } from "@/lib/delivery/engine";
 import { purgeExpiredDeliveries } from "@/lib/delivery/retention";
-import { setDeliveryAllowPrivate } from "@/lib/delivery/config";
-import { closeHttpAgents } from "@/lib/delivery/http";
 import { getWebhookDailyStats, getWebhookMetrics, listAttempts, recoverFailedMessages, retryMessage, testWebhook } from "@/lib/domain/deliveries";
 import { deleteWebhook, setWebhookEnabled } from "@/lib/domain/webhooks";
 import { createPGlite, PrismaPGliteWithExtensions } from "@/lib/db/adapter";
@@ -37,17 +36,9 @@ let orgs: Awaited<ReturnType<typeof createTwoOrgs>>;
 let rx: TReceiver;
 
 beforeAll(async () => {
-  setDeliveryAllowPrivate(true);
-  t = await createTestDb();
-  orgs = await createTwoOrgs();
-  rx = await startReceiver();
+  ({ t, orgs, rx } = await openDeliveryFixture());
 });
-afterAll(async () => {
-  await rx.close();
-  await closeHttpAgents();
-  await t.close();
-  setDeliveryAllowPrivate(undefined);
-});
+afterAll(() => closeDeliveryFixture({ t, rx }));
 afterEach(async () => {
   rx.setHandler(respond(200));
   rx.received.length = 0;

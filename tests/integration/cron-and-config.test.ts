@@ -5,14 +5,13 @@ vi.hoisted(() => {
 vi.mock("@/lib/auth/session", () => import("./helpers/session"));
 
 import { NextRequest } from "next/server";
-import { createTestDb, type TTestDb } from "./helpers/db";
+import type { TTestDb } from "./helpers/db";
+import { closeDeliveryFixture, openDeliveryFixture } from "./helpers/delivery-fixture";
 import { createTwoOrgs } from "./helpers/fixtures";
 import { makeWebhook } from "./helpers/webhooks";
-import { startReceiver, type TReceiver } from "../helpers/receiver";
-import { setDeliveryAllowPrivate } from "@/lib/delivery/config";
+import type { TReceiver } from "../helpers/receiver";
 import { ingestEvent } from "@/lib/delivery/ingest";
 import { runDeliveryPass } from "@/lib/delivery/engine";
-import { closeHttpAgents } from "@/lib/delivery/http";
 import { setKeyring } from "@/lib/crypto/keyring";
 import { generateKeySpec, parseKeyring } from "@/lib/crypto/secrets";
 import { GET as cronGET } from "@/app/api/cron/deliver/route";
@@ -22,16 +21,9 @@ let orgs: Awaited<ReturnType<typeof createTwoOrgs>>;
 let rx: TReceiver;
 
 beforeAll(async () => {
-  setDeliveryAllowPrivate(true);
-  t = await createTestDb();
-  orgs = await createTwoOrgs();
-  rx = await startReceiver();
+  ({ t, orgs, rx } = await openDeliveryFixture());
 });
-afterAll(async () => {
-  await rx.close();
-  await closeHttpAgents();
-  await t.close();
-});
+afterAll(() => closeDeliveryFixture({ t, rx }));
 
 const cron = (auth?: string) => cronGET(new NextRequest("http://localhost/api/cron/deliver", { headers: auth ? { authorization: auth } : {} }));
 

@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Webhook as StandardWebhook } from "standardwebhooks";
-import { createTestDb, type TTestDb } from "./helpers/db";
+import type { TTestDb } from "./helpers/db";
+import { closeDeliveryFixture, openDeliveryFixture } from "./helpers/delivery-fixture";
 import { createTwoOrgs } from "./helpers/fixtures";
 import { makeWebhook } from "./helpers/webhooks";
-import { respond, startReceiver, type TReceiver } from "../helpers/receiver";
+import { respond, type TReceiver } from "../helpers/receiver";
 import { ingestEvent } from "@/lib/delivery/ingest";
 import { runDeliveryPass, claimDueMessages, recordAttempt } from "@/lib/delivery/engine";
 import { setDeliveryAllowPrivate } from "@/lib/delivery/config";
@@ -11,24 +12,15 @@ import { getWebhookMetrics, listAttempts, recoverFailedMessages, retryMessage, t
 import { setWebhookEnabled, updateWebhook } from "@/lib/domain/webhooks";
 import { renderTemplate } from "@/lib/templates";
 import { getEventType } from "@/lib/catalog";
-import { closeHttpAgents } from "@/lib/delivery/http";
 
 let t: TTestDb;
 let orgs: Awaited<ReturnType<typeof createTwoOrgs>>;
 let rx: TReceiver;
 
 beforeAll(async () => {
-  setDeliveryAllowPrivate(true);
-  t = await createTestDb();
-  orgs = await createTwoOrgs();
-  rx = await startReceiver();
+  ({ t, orgs, rx } = await openDeliveryFixture());
 });
-afterAll(async () => {
-  await rx.close();
-  await closeHttpAgents();
-  await t.close();
-  setDeliveryAllowPrivate(undefined);
-});
+afterAll(() => closeDeliveryFixture({ t, rx }));
 afterEach(async () => {
   rx.setHandler(respond(200));
   rx.received.length = 0;

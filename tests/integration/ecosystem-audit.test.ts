@@ -7,15 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 vi.mock("@/lib/auth/session", () => import("./helpers/session"));
 
-import { createTestDb, type TTestDb } from "./helpers/db";
+import type { TTestDb } from "./helpers/db";
+import { closeDeliveryFixture, openDeliveryFixture } from "./helpers/delivery-fixture";
 import { createMember, createTwoOrgs } from "./helpers/fixtures";
 import { makeWebhook } from "./helpers/webhooks";
 import { callRoute } from "./helpers/http";
-import { respond, startReceiver, type TReceiver } from "../helpers/receiver";
-import { setDeliveryAllowPrivate } from "@/lib/delivery/config";
+import { respond, type TReceiver } from "../helpers/receiver";
 import { ingestEvent } from "@/lib/delivery/ingest";
 import { runDeliveryPass } from "@/lib/delivery/engine";
-import { closeHttpAgents } from "@/lib/delivery/http";
 import { createWebhook, deleteWebhook, revealSigningSecret, rotateSigningSecret, setWebhookEnabled, updateWebhook } from "@/lib/domain/webhooks";
 import { recoverFailedMessages, retryMessage, testWebhook } from "@/lib/domain/deliveries";
 import { createApiKey, revokeApiKey } from "@/lib/domain/api-keys";
@@ -33,17 +32,9 @@ let rx: TReceiver;
 const secrets: string[] = [];
 
 beforeAll(async () => {
-  setDeliveryAllowPrivate(true);
-  t = await createTestDb();
-  orgs = await createTwoOrgs();
-  rx = await startReceiver();
+  ({ t, orgs, rx } = await openDeliveryFixture());
 });
-afterAll(async () => {
-  await rx.close();
-  await closeHttpAgents();
-  await t.close();
-  setDeliveryAllowPrivate(undefined);
-});
+afterAll(() => closeDeliveryFixture({ t, rx }));
 
 const admin = () => orgs.a.admin.actor;
 const template = getEventType("alert.active").defaultTemplate;

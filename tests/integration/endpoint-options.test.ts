@@ -6,16 +6,15 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { Webhook as StandardWebhook } from "standardwebhooks";
-import { createTestDb, TEST_ENCRYPTION_KEYS, type TTestDb } from "./helpers/db";
+import { TEST_ENCRYPTION_KEYS, type TTestDb } from "./helpers/db";
+import { closeDeliveryFixture, openDeliveryFixture } from "./helpers/delivery-fixture";
 import { createTwoOrgs } from "./helpers/fixtures";
 import { makeWebhook } from "./helpers/webhooks";
 import { callRoute } from "./helpers/http";
 import { respond, startReceiver, type TReceiver } from "../helpers/receiver";
 import { generatePki } from "../helpers/pki";
-import { setDeliveryAllowPrivate } from "@/lib/delivery/config";
 import { ingestEvent } from "@/lib/delivery/ingest";
 import { runDeliveryPass } from "@/lib/delivery/engine";
-import { closeHttpAgents } from "@/lib/delivery/http";
 import { rotateSigningSecret, setWebhookEnabled, getWebhook, revealSigningSecret } from "@/lib/domain/webhooks";
 import { openWebhookSecrets, reencryptWebhookSecrets } from "@/lib/domain/webhook-secrets";
 import { recoverFailedMessages } from "@/lib/domain/deliveries";
@@ -29,16 +28,9 @@ let orgs: Awaited<ReturnType<typeof createTwoOrgs>>;
 let rx: TReceiver;
 
 beforeAll(async () => {
-  setDeliveryAllowPrivate(true);
-  t = await createTestDb();
-  orgs = await createTwoOrgs();
-  rx = await startReceiver();
+  ({ t, orgs, rx } = await openDeliveryFixture());
 });
-afterAll(async () => {
-  await rx.close();
-  await closeHttpAgents();
-  await t.close();
-});
+afterAll(() => closeDeliveryFixture({ t, rx }));
 afterEach(async () => {
   rx.setHandler(respond(200));
   rx.received.length = 0;
