@@ -5,24 +5,20 @@
  * SIGTERM/SIGINT: stop claiming, finish the sends in flight, exit.
  */
 import { getEnv } from "@/lib/env";
-import { closeDb, getDb } from "@/lib/db/client";
-import { pendingMigrations, schemaEngineLoaded } from "@/lib/db/migrate";
+import { closeDb } from "@/lib/db/client";
+import { schemaEngineLoaded } from "@/lib/db/migrate";
+import { migrateDatabase } from "@/lib/db/setup";
 import { startConfiguredDeliveryLoop } from "@/lib/delivery/drivers";
 import { logger } from "@/lib/log";
 
 async function main(): Promise<void> {
   const env = getEnv();
   if (!env.DATABASE_URL) logger.warn("worker on the embedded database: do not run it beside the app on the same DATA_DIR");
-  // Usually the app (npm start) or another worker migrated already: a plain query says so, and
-  // the migration machinery (the wasm schema engine, resident for the process's life once
-  // loaded) is imported only when something is pending.
-  const pending = await pendingMigrations({ db: getDb() });
-  if (pending.length) {
-    const { migrateDatabase } = await import("@/lib/db/setup");
-    const applied = await migrateDatabase();
-    logger.info({ pending, applied }, "migrations applied");
-  }
-  logger.info({ pendingMigrations: pending.length, schemaEngineLoaded: schemaEngineLoaded() }, "worker started");
+  // Usually the app (npm start) or another worker migrated already: then migrateDatabase's plain
+  // query says so and the wasm schema engine is never loaded.
+  const applied = await migrateDatabase();
+  if (applied.length) logger.info({ applied }, "migrations applied");
+  logger.info({ pendingMigrations: applied.length, schemaEngineLoaded: schemaEngineLoaded() }, "worker started");
   const loop = startConfiguredDeliveryLoop();
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "worker stopping");

@@ -4,10 +4,17 @@
  */
 import { getEnv } from "@/lib/env";
 import { getDb, getDbHandle } from "./client";
-import { applyMigrations } from "./migrate";
+import { applyMigrations, pendingMigrations } from "./migrate";
 import { seedDemoData, type TSeedResult } from "./seed";
 
+/**
+ * Applies the pending migrations; returns the names applied. A plain query
+ * looks first: when nothing is pending (the usual start) the wasm schema
+ * engine is never loaded — once loaded it stays resident for the process's
+ * life (docs/performance.md, Memory).
+ */
 export async function migrateDatabase(): Promise<string[]> {
+  if (!(await pendingMigrations({ db: getDb() })).length) return [];
   return applyMigrations({ factory: getDbHandle().factory });
 }
 
