@@ -1,26 +1,47 @@
 /**
- * Fixed-window rate limits kept in the database, so every app process counts
- * against the same budget. One statement per check: an upsert that returns
- * the window's count.
+ * Fixed-window rate limits shared by every app process through the database
+ * (RateLimitBucket: one counter per key and window). Each process reserves
+ * leases from the counter and spends them in memory (rate-limit-leases.ts),
+ * so a busy key costs one statement every few seconds, not one per request.
  */
 import { getDb } from "@/lib/db/client";
+import { preparedSql } from "@/lib/db/statements";
 import { RateLimited } from "@/lib/errors";
+import { createLeasedRateLimiter, type TReserve } from "./rate-limit-leases";
+
+/** Adds `want` to the window's counter (one upsert); the part that fits under the limit is granted. */
+export const reserveRateLimit: TReserve = async ({ key, windowStart, want, limit }) => {
+  const [row] = await getDb().$queryRawUnsafe<{ count: number }[]>(
+    preparedSql(
+      "rate_limit_reserve",
+      `INSERT INTO "RateLimitBucket" ("key", "windowStart", "count") VALUES ($1, $2, $3)
+       ON CONFLICT ("key", "windowStart") DO UPDATE SET "count" = "RateLimitBucket"."count" + $3
+       RETURNING "count"`,
+    ),
+    key,
+    windowStart,
+    want,
+  );
+  const before = (row?.count ?? want) - want;
+  return Math.max(0, Math.min(want, limit - before));
+};
+
+const limiter = createLeasedRateLimiter({ reserve: reserveRateLimit });
 
 export async function consumeRateLimit(opts: { key: string; limit: number; windowMs: number; what: string; now?: Date }): Promise<void> {
   if (opts.limit <= 0) return;
-  const now = opts.now ?? new Date();
-  const windowStart = new Date(Math.floor(now.getTime() / opts.windowMs) * opts.windowMs);
-  const [row] = await getDb().$queryRawUnsafe<{ count: number }[]>(
-    `INSERT INTO "RateLimitBucket" ("key", "windowStart", "count") VALUES ($1, $2, 1)
-     ON CONFLICT ("key", "windowStart") DO UPDATE SET "count" = "RateLimitBucket"."count" + 1
-     RETURNING "count"`,
-    opts.key,
-    windowStart,
-  );
-  if ((row?.count ?? 0) > opts.limit) {
-    const retryAfter = Math.max(1, Math.ceil((windowStart.getTime() + opts.windowMs - now.getTime()) / 1000));
-    throw new RateLimited(`Too many ${opts.what}: at most ${opts.limit} per ${Math.round(opts.windowMs / 1000)} s. Try again in ${retryAfter} s.`, retryAfter);
+  const decision = await limiter.consume({ key: opts.key, limit: opts.limit, windowMs: opts.windowMs, now: opts.now ?? new Date() });
+  if (!decision.ok) {
+    throw new RateLimited(
+      `Too many ${opts.what}: at most ${opts.limit} per ${Math.round(opts.windowMs / 1000)} s. Try again in ${decision.retryAfterSeconds} s.`,
+      decision.retryAfterSeconds,
+    );
   }
+}
+
+/** Forgets this process's leases (tests that reset the database). */
+export function resetRateLimitLeases(): void {
+  limiter.reset();
 }
 
 /** Old windows are removed by the drivers now and then. */

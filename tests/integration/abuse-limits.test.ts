@@ -18,6 +18,8 @@ import { testWebhookAction } from "@/app/actions/webhooks";
 import * as eventsRoute from "@/app/api/v1/events/route";
 import * as webhooksRoute from "@/app/api/v1/webhooks/route";
 import * as testRoute from "@/app/api/v1/webhooks/[id]/test/route";
+import { reserveRateLimit } from "@/lib/domain/rate-limit";
+import { createLeasedRateLimiter, maxLeaseFor, type TReserve } from "@/lib/domain/rate-limit-leases";
 
 let t: TTestDb;
 let orgs: Awaited<ReturnType<typeof createTwoOrgs>>;
@@ -103,5 +105,26 @@ describe("rate limits", () => {
     for (let i = 0; i < 5; i++) expect((await testWebhookAction({ id: webhook.id, mode: "sample" })).ok).toBe(true);
     const sixth = await testWebhookAction({ id: webhook.id, mode: "sample" });
     expect(sixth).toMatchObject({ ok: false, error: { code: "rate_limited", retryAfterSeconds: expect.any(Number) } });
+  });
+
+  it("app processes share one budget through the database, with a statement per lease instead of per request", async () => {
+    let statements = 0;
+    const reserve: TReserve = (o) => {
+      statements += 1;
+      return reserveRateLimit(o);
+    };
+    // Two processes' limiters (each process has its own), one key, one window.
+    const processes = [createLeasedRateLimiter({ reserve }), createLeasedRateLimiter({ reserve })];
+    const key = `ingest:shared-${crypto.randomUUID()}`;
+    const now = new Date(Date.UTC(2026, 10, 30, 10, 0, 20));
+    const limit = 1_000;
+    let admitted = 0;
+    for (let i = 0; i < 1_500; i++) if ((await processes[i % 2]!.consume({ key, limit, windowMs: 60_000, now })).ok) admitted += 1;
+    // Never more than the limit together; short of it by at most the other process's unspent lease.
+    expect(admitted).toBeLessThanOrEqual(limit);
+    expect(admitted).toBeGreaterThanOrEqual(limit - maxLeaseFor(limit));
+    expect(statements).toBeLessThan(60);
+    const [bucket] = await t.db.$queryRawUnsafe<{ count: number }[]>(`SELECT "count" FROM "RateLimitBucket" WHERE "key" = $1`, key);
+    expect(bucket!.count).toBeGreaterThanOrEqual(limit);
   });
 });
