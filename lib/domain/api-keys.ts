@@ -1,4 +1,5 @@
 import { getDb } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
 import { apiKeyParts, generateApiKey } from "@/lib/crypto/tokens";
 import { requirePermission, type TActor } from "@/lib/auth/actor";
 import { NotFound } from "@/lib/errors";
@@ -52,17 +53,50 @@ export async function revokeApiKey(opts: { actor: TActor; id: string }): Promise
     }
     await recordAudit({ tx, actor: opts.actor, action: "api_key.revoked", targetType: "ApiKey", targetId: opts.id });
   });
+  forgetApiKey(opts.id);
+}
+
+/**
+ * Recently authenticated keys, by hash, so a busy integration does not cost a
+ * lookup per request (API_KEY_CACHE_SECONDS). A revocation in this process
+ * takes effect at once; one made by another app process within that time.
+ */
+type TCachedKey = { actor: TActor; until: number; lastUsedAt: number };
+const keyCache = new Map<string, TCachedKey>();
+const KEY_CACHE_MAX = 10_000;
+
+function forgetApiKey(id: string): void {
+  for (const [hash, entry] of keyCache) if (entry.actor.apiKeyId === id) keyCache.delete(hash);
 }
 
 /** The actor behind a presented key, or null for an unknown or revoked one. */
-export async function authenticateApiKey(opts: { key: string }): Promise<TActor | null> {
+export async function authenticateApiKey(opts: { key: string; now?: Date }): Promise<TActor | null> {
   if (!opts.key.startsWith("hy_") || opts.key.length > 200) return null;
   const { hash } = apiKeyParts(opts.key);
-  const row = await getDb().apiKey.findUnique({ where: { hash } });
-  if (!row || row.revokedAt) return null;
-  const now = new Date();
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
-    await getDb().apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  const now = (opts.now ?? new Date()).getTime();
+  const cached = keyCache.get(hash);
+  if (cached && cached.until > now) {
+    if (now - cached.lastUsedAt > 60_000) await touchApiKey(cached, now);
+    return cached.actor;
   }
-  return { organizationId: row.organizationId, role: row.role, label: `API key ${row.prefix}…`, apiKeyId: row.id };
+  keyCache.delete(hash);
+  const row = await getDb().apiKey.findUnique({ where: { hash }, select: { id: true, organizationId: true, role: true, prefix: true, revokedAt: true, lastUsedAt: true } });
+  if (!row || row.revokedAt) return null;
+  const entry: TCachedKey = {
+    actor: Object.freeze({ organizationId: row.organizationId, role: row.role, label: `API key ${row.prefix}…`, apiKeyId: row.id }),
+    until: now + getEnv().API_KEY_CACHE_SECONDS * 1000,
+    lastUsedAt: row.lastUsedAt?.getTime() ?? 0,
+  };
+  if (now - entry.lastUsedAt > 60_000) await touchApiKey(entry, now);
+  if (entry.until > now) {
+    if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+    keyCache.set(hash, entry);
+  }
+  return entry.actor;
+}
+
+/** lastUsedAt is written at most once a minute per key and process. */
+async function touchApiKey(entry: TCachedKey, now: number): Promise<void> {
+  entry.lastUsedAt = now;
+  await getDb().apiKey.update({ where: { id: entry.actor.apiKeyId }, data: { lastUsedAt: new Date(now) } });
 }

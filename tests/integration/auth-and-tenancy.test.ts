@@ -3,7 +3,8 @@ vi.mock("@/lib/auth/session", () => import("./helpers/session"));
 
 import { signInAs } from "./helpers/session";
 import { createTestDb, type TTestDb } from "./helpers/db";
-import { createTwoOrgs } from "./helpers/fixtures";
+import { createKey, createTwoOrgs } from "./helpers/fixtures";
+import { authenticateApiKey } from "@/lib/domain/api-keys";
 import { callRoute } from "./helpers/http";
 import { verifyCredentials } from "@/lib/domain/users";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/actions/api-keys";
@@ -123,6 +124,32 @@ describe("API keys", () => {
     const after = await callRoute(resourcesRoute.GET, { key });
     expect(after.status).toBe(401);
     expect(after.body.error.code).toBe("unauthorized");
+  });
+});
+
+describe("API key lookups", () => {
+  it("are remembered for API_KEY_CACHE_SECONDS: a revocation made by another process takes effect within that time", async () => {
+    const { key, row } = await createKey(orgs.b.org.id);
+    const t0 = Date.now();
+    expect(await authenticateApiKey({ key, now: new Date(t0) })).toMatchObject({ apiKeyId: row.id, organizationId: orgs.b.org.id });
+    // Another app process revokes it: this one does not look the key up again for 5 s (the default)…
+    await t.db.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
+    expect(await authenticateApiKey({ key, now: new Date(t0 + 4_000) })).toMatchObject({ apiKeyId: row.id });
+    // …and refuses it after that.
+    expect(await authenticateApiKey({ key, now: new Date(t0 + 5_001) })).toBeNull();
+    expect(await authenticateApiKey({ key, now: new Date(t0 + 5_002) })).toBeNull();
+  });
+
+  it("write lastUsedAt at most once a minute, also while remembered", async () => {
+    const { key, row } = await createKey(orgs.b.org.id);
+    const t0 = Date.now();
+    const lastUsed = async () => (await t.db.apiKey.findUniqueOrThrow({ where: { id: row.id } })).lastUsedAt?.getTime();
+    await authenticateApiKey({ key, now: new Date(t0) });
+    expect(await lastUsed()).toBe(t0);
+    await authenticateApiKey({ key, now: new Date(t0 + 3_000) });
+    expect(await lastUsed()).toBe(t0);
+    await authenticateApiKey({ key, now: new Date(t0 + 61_000) });
+    expect(await lastUsed()).toBe(t0 + 61_000);
   });
 });
 
