@@ -24,6 +24,11 @@ export const ZEnv = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://")
     .optional(),
+  /**
+   * PostgreSQL: run the hot statements (ingest, claim, recording) as named prepared statements. Set 0 behind a pooler
+   * in transaction mode that does not support them (PgBouncer before 1.21, or without max_prepared_statements).
+   */
+  DATABASE_PREPARED_STATEMENTS: flag.default(true),
   /** Where the embedded database and generated secrets live. */
   DATA_DIR: z.string().default(".data"),
   /** "memory" keeps the embedded database in memory (tests). */
@@ -57,6 +62,11 @@ export const ZEnv = z.object({
   /** Events per API key per minute through POST /api/v1/events (default 500/s); 0 = unlimited. */
   // 30,000/min leaves room above the 200 events/s latency goal (docs/performance.md): 6,000 capped one key at 100/s.
   RATE_LIMIT_INGEST_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(30_000),
+  /**
+   * Seconds an authenticated API key is remembered per process (0 = look it up on every request). A key revoked in
+   * the console stops working at once in that process, and within this time in other app processes.
+   */
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   /** smtp://user:pass@host:587 or smtps://…: notifications are also e-mailed to admins. */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://").optional(),
   /** Sender address of notification e-mails. */

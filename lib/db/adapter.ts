@@ -10,10 +10,12 @@ import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { statementNameOf } from "./statements";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 
 export type TDatabaseTarget =
-  | { kind: "postgres"; url: string; poolSize?: number }
+  /** preparedStatements: run statements marked with preparedSql() as named statements (default on). */
+  | { kind: "postgres"; url: string; poolSize?: number; preparedStatements?: boolean }
   | { kind: "pglite"; dir: string | null };
 
 export type TAdapterHandle = {
@@ -28,8 +30,9 @@ export function databaseTarget(opts: {
   databaseUrl?: string;
   dataDir: string;
   memory?: boolean;
+  preparedStatements?: boolean;
 }): TDatabaseTarget {
-  if (opts.databaseUrl) return { kind: "postgres", url: opts.databaseUrl };
+  if (opts.databaseUrl) return { kind: "postgres", url: opts.databaseUrl, preparedStatements: opts.preparedStatements };
   return { kind: "pglite", dir: opts.memory ? null : path.join(opts.dataDir, "pglite") };
 }
 
@@ -117,7 +120,11 @@ class PrismaPgWholeScripts extends PrismaPg {
 
 export function createAdapter(target: TDatabaseTarget): TAdapterHandle {
   if (target.kind === "postgres") {
-    const factory = new PrismaPgWholeScripts({ connectionString: target.url, max: target.poolSize ?? 10 });
+    const factory = new PrismaPgWholeScripts(
+      { connectionString: target.url, max: target.poolSize ?? 10 },
+      // Typed as returning a string, but the name goes straight to pg's query config, where undefined means unnamed.
+      target.preparedStatements === false ? {} : { statementNameGenerator: (query) => statementNameOf(query.sql) as string },
+    );
     return { factory, target, close: async () => {} };
   }
   if (target.dir) fs.mkdirSync(target.dir, { recursive: true });

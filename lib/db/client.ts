@@ -22,6 +22,7 @@ export function configuredTarget(): TDatabaseTarget {
     databaseUrl: env.DATABASE_URL,
     dataDir: env.dataDir,
     memory: env.PGLITE_MODE === "memory",
+    preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
   });
 }
 

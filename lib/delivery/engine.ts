@@ -15,6 +15,7 @@ import crypto from "node:crypto";
 import os from "node:os";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
+import { preparedSql } from "@/lib/db/statements";
 import { logger } from "@/lib/log";
 import { openSecretsOfWebhooks, type TOpenSecrets } from "@/lib/domain/webhook-secrets";
 import { SecretDecryptError } from "@/lib/crypto/secrets";
@@ -304,6 +305,22 @@ const ATTEMPT_COLUMNS = [
   "requestUrl", "requestMethod", "requestHeaders", "requestBody", "responseHeaders", "responseBody", "error", "errorCode", "nextAttemptAt",
 ].map((c) => `"${c}"`).join(", ");
 
+/** Writes a batch's attempts from one JSON parameter. */
+const RECORD_ATTEMPTS_SQL = preparedSql("record_attempts", `INSERT INTO "Attempt" (${ATTEMPT_COLUMNS}) SELECT ${ATTEMPT_COLUMNS} FROM json_populate_recordset(NULL::"Attempt", $1::json)`);
+
+/** Settles the recorded messages still leased to their owner; an id not returned lost its lease. */
+const RECORD_MESSAGES_SQL = preparedSql(
+  "record_messages",
+  `UPDATE "Message" AS m
+      SET "status" = v."status"::"MessageStatus", "attemptCount" = v."attemptCount", "nextAttemptAt" = v."nextAttemptAt",
+          "leaseUntil" = NULL, "leaseOwner" = NULL, "retryTrigger" = 'AUTO', "lastStatusCode" = v."lastStatusCode",
+          "lastError" = v."lastError", "completedAt" = v."completedAt", "updatedAt" = $2
+     FROM json_to_recordset($1::json) AS v("id" uuid, "organizationId" uuid, "owner" text, "status" text, "attemptCount" int,
+                                           "nextAttemptAt" timestamp(3), "lastStatusCode" int, "lastError" text, "completedAt" timestamp(3))
+    WHERE m."id" = v."id" AND m."organizationId" = v."organizationId" AND m."leaseOwner" = v."owner" AND m."status" = 'IN_PROGRESS'
+    RETURNING m."id"`,
+);
+
 /** PostgreSQL text and jsonb refuse NUL characters; an endpoint's reply may carry them. */
 function noNul<T extends string | null | undefined>(value: T): T {
   return (typeof value === "string" && value.includes("\0") ? value.replaceAll("\0", "\uFFFD") : value) as T;
@@ -481,19 +498,12 @@ async function writeAttempts(batch: TPlannedAttempt[]): Promise<TAttemptOutcome[
   const kept = await getDb().$transaction(
     async (tx) => {
       await tx.$executeRawUnsafe(
-        `INSERT INTO "Attempt" (${ATTEMPT_COLUMNS}) SELECT ${ATTEMPT_COLUMNS} FROM json_populate_recordset(NULL::"Attempt", $1::json)`,
+        RECORD_ATTEMPTS_SQL,
         JSON.stringify(attempts),
       );
       const now = new Date();
       const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
-        `UPDATE "Message" AS m
-            SET "status" = v."status"::"MessageStatus", "attemptCount" = v."attemptCount", "nextAttemptAt" = v."nextAttemptAt",
-                "leaseUntil" = NULL, "leaseOwner" = NULL, "retryTrigger" = 'AUTO', "lastStatusCode" = v."lastStatusCode",
-                "lastError" = v."lastError", "completedAt" = v."completedAt", "updatedAt" = $2
-           FROM json_to_recordset($1::json) AS v("id" uuid, "organizationId" uuid, "owner" text, "status" text, "attemptCount" int,
-                                                 "nextAttemptAt" timestamp(3), "lastStatusCode" int, "lastError" text, "completedAt" timestamp(3))
-          WHERE m."id" = v."id" AND m."organizationId" = v."organizationId" AND m."leaseOwner" = v."owner" AND m."status" = 'IN_PROGRESS'
-          RETURNING m."id"`,
+        RECORD_MESSAGES_SQL,
         JSON.stringify(updates),
         now,
       );

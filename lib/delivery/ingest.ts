@@ -6,6 +6,7 @@
 import crypto from "node:crypto";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
+import { preparedSql } from "@/lib/db/statements";
 import { getEnv } from "@/lib/env";
 import { requirePermission, type TActor } from "@/lib/auth/actor";
 import { Invalid } from "@/lib/errors";
@@ -164,7 +165,22 @@ type TDbLike = TTx | ReturnType<typeof getDb>;
 async function readCandidates(db: TDbLike, opts: { organizationId: string; types: string[]; excludeWebhookIds: string[] }): Promise<{ organization: { id: string; name: string }; webhooks: TCandidate[] }> {
   type TRow = Omit<TCandidate, "resources" | "id"> & { id: string | null; organizationName: string; resources: string[] | null };
   const rows = await db.$queryRawUnsafe<TRow[]>(
-    `SELECT o."name" AS "organizationName",
+    READ_CANDIDATES_SQL,
+    opts.organizationId,
+    JSON.stringify(opts.types),
+    JSON.stringify(opts.excludeWebhookIds),
+  );
+  const first = rows[0];
+  if (!first) throw new Error(`Organization ${opts.organizationId} not found`);
+  const webhooks = rows
+    .filter((r): r is TRow & { id: string } => r.id !== null)
+    .map(({ organizationName: _name, resources, ...w }) => ({ ...w, resources: resources ?? [] }));
+  return { organization: { id: opts.organizationId, name: first.organizationName }, webhooks };
+}
+
+const READ_CANDIDATES_SQL = preparedSql(
+  "ingest_read",
+  `SELECT o."name" AS "organizationName",
             w."id"::text AS "id", w."enabled", w."batchMode"::text AS "batchMode", w."batchIntervalSec", w."batchCount", w."eventTypes",
             w."template", w."allResources", w."conditions", w."loopThreshold",
             CASE WHEN w."allResources" THEN NULL ELSE (
@@ -178,17 +194,7 @@ async function readCandidates(db: TDbLike, opts: { organizationId: string; types
         AND (w."enabled" OR w."disabledAt" IS NOT NULL)
         AND w."id"::text <> ALL(ARRAY(SELECT json_array_elements_text($3::json)))
       WHERE o."id" = $1::uuid`,
-    opts.organizationId,
-    JSON.stringify(opts.types),
-    JSON.stringify(opts.excludeWebhookIds),
-  );
-  const first = rows[0];
-  if (!first) throw new Error(`Organization ${opts.organizationId} not found`);
-  const webhooks = rows
-    .filter((r): r is TRow & { id: string } => r.id !== null)
-    .map(({ organizationName: _name, resources, ...w }) => ({ ...w, resources: resources ?? [] }));
-  return { organization: { id: opts.organizationId, name: first.organizationName }, webhooks };
-}
+);
 
 /**
  * Writes the event and its messages as ONE statement (a data-modifying CTE is
@@ -210,7 +216,9 @@ async function readCandidates(db: TDbLike, opts: { organizationId: string; types
  *   statement began (its snapshot cannot see a racing winner's row).
  */
 function writeEventSql(opts: { notify: boolean }): string {
-  return `WITH ev AS (
+  return preparedSql(
+    opts.notify ? "ingest_write_notify" : "ingest_write",
+    `WITH ev AS (
       INSERT INTO "Event" ("id", "organizationId", "externalId", "type", "resourceExtId", "occurredAt", "data", "workspaces", "causationDepth", "actorUserId", "messageCount", "createdAt")
       VALUES ($1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::timestamp(3), $7::jsonb, $8::jsonb, $9::int, $10::uuid, $11::int, $12::timestamp(3))
       ON CONFLICT ("organizationId", "externalId") DO NOTHING
@@ -243,8 +251,11 @@ function writeEventSql(opts: { notify: boolean }): string {
            (SELECT json_build_object('id', e."id", 'messageCount', e."messageCount") FROM "Event" e
              WHERE e."organizationId" = $2::uuid AND e."externalId" = $3::text) AS "existing"${
       opts.notify ? `, (SELECT pg_notify('${NOTIFY_CHANNEL}', '')::text FROM ev) AS "notified"` : ""
-    }`;
+    }`,
+  );
 }
+
+const WRITE_EVENT_SQL = { notify: writeEventSql({ notify: true }), quiet: writeEventSql({ notify: false }) };
 
 /**
  * Stores a validated event and its messages. Used by the API and by internal
@@ -292,7 +303,7 @@ export async function storeEvent(opts: {
     .map((w) => ({ webhookId: w.id, batchCount: w.batchCount ?? 1 }));
 
   const [row] = await db.$queryRawUnsafe<{ id: string | null; inserted: number; existing: { id: string; messageCount: number } | null }[]>(
-    writeEventSql({ notify: queued.length > 0 && Boolean(getEnv().DATABASE_URL) }),
+    queued.length > 0 && getEnv().DATABASE_URL ? WRITE_EVENT_SQL.notify : WRITE_EVENT_SQL.quiet,
     eventId,
     organizationId,
     input.id ?? null,

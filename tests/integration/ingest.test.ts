@@ -11,6 +11,7 @@ vi.hoisted(() => {
 });
 import pg from "pg";
 import { createTestDb, TEST_DB_KIND, type TTestDb } from "./helpers/db";
+import { createDb } from "@/lib/db/client";
 import { createTwoOrgs } from "./helpers/fixtures";
 import { makeWebhook } from "./helpers/webhooks";
 import { ingestEvent, storeEvent } from "@/lib/delivery/ingest";
@@ -159,4 +160,34 @@ describe(`ingest writes on ${TEST_DB_KIND}`, () => {
       await t.db.webhook.deleteMany({ where: { organizationId: orgs.b.org.id } });
     }
   });
+
+  it.runIf(TEST_DB_KIND === "postgres")("runs its two statements as named prepared statements on PostgreSQL, unless DATABASE_PREPARED_STATEMENTS=0", async () => {
+    if (t.target.kind !== "postgres") return;
+    await makeWebhook(orgs.b.admin.actor, URL_);
+    // pg_prepared_statements lists the current session's: one transaction keeps one connection.
+    const preparedIn = (db: TTestDb["db"]) =>
+      db.$transaction(async (tx) => {
+        for (const id of ["prep-1", "prep-2", "prep-1"]) await storeEvent({ organizationId: orgs.b.org.id, input: { ...alert(id), type: "alert.active" } as never, tx });
+        return tx.$queryRawUnsafe<{ name: string; statement: string }[]>(`SELECT name, statement FROM pg_prepared_statements WHERE name LIKE 'hy\_%' ORDER BY name`);
+      });
+    try {
+      const named = await preparedIn(t.db);
+      const kinds = named.map((r) => r.name.replace(/_[0-9a-f]{16}$/, ""));
+      expect(kinds[0]).toBe("hy_ingest_read");
+      expect(kinds.slice(1).length).toBeGreaterThan(0);
+      for (const k of kinds.slice(1)) expect(["hy_ingest_write", "hy_ingest_write_notify"]).toContain(k);
+      expect(named[1]!.statement).toContain('INSERT INTO "Event"');
+      // Turned off: everything stays unnamed (a pooler without prepared statements).
+      const off = createDb({ ...t.target, preparedStatements: false });
+      try {
+        expect(await preparedIn(off.db)).toEqual([]);
+      } finally {
+        await off.db.$disconnect();
+      }
+      expect(await t.db.event.count({ where: { organizationId: orgs.b.org.id, externalId: { in: ["prep-1", "prep-2"] } } })).toBe(2);
+    } finally {
+      await t.db.webhook.deleteMany({ where: { organizationId: orgs.b.org.id } });
+    }
+  });
 });
+
