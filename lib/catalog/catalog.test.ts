@@ -435,6 +435,11 @@ describe("Operation executed in a workspace: one message per device", () => {
 describe("valuesSchemaFor (event values at ingest)", () => {
   const schema = valuesSchemaFor("operation.executed");
 
+  it("builds each type's schema once (ingest parses every event with it)", () => {
+    expect(valuesSchemaFor("operation.executed")).toBe(schema);
+    expect(valuesSchemaFor("alert.active")).not.toBe(schema);
+  });
+
   it("accepts Date or ISO datetimes, numbers, JSON; null means absent", () => {
     expect(schema.safeParse({ started_at: new Date(), created_at: "2025-03-14T10:00:00+02:00", total_errors: 2, summary: { a: [1] }, fra_end: null }).success).toBe(true);
   });

@@ -32,6 +32,15 @@ function buildValueSchema(type: TVariableType, name: string): z.ZodType {
  * typed as in the catalog; unknown keys are rejected; `event_type`, when given, must be the type's key.
  */
 export function valuesSchemaFor(key: TEventTypeKey) {
+  // The catalog is fixed: build each type's schema once (zod compiles an object schema on its first parse).
+  let schema = valuesSchemas.get(key);
+  if (!schema) valuesSchemas.set(key, (schema = buildValuesSchema(key)));
+  return schema;
+}
+
+const valuesSchemas = new Map<TEventTypeKey, ReturnType<typeof buildValuesSchema>>();
+
+function buildValuesSchema(key: TEventTypeKey) {
   const shape: Record<string, z.ZodType> = {};
   for (const variable of getEventType(key).variables) {
     const schema =
