@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import type { TTestDb } from "./helpers/db";
 import { closeDeliveryFixture, openDeliveryFixture } from "./helpers/delivery-fixture";
@@ -415,6 +415,30 @@ describe("recording in batches (group commit)", () => {
     expect(failedNotices).toHaveLength(100);
     expect(failedNotices.every((m) => m.body.includes(webhook.id))).toBe(true);
     await t.db.message.deleteMany({ where: { webhookId: watcher.webhook.id } });
+  });
+
+  it("a batch with no final failure is one statement, no transaction; it resets the failure streak of a webhook that succeeded", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    const other = await makeWebhook(admin(), rx.url);
+    await t.db.webhook.update({ where: { id: webhook.id }, data: { consecutiveFailures: 7 } });
+    await t.db.webhook.update({ where: { id: other.webhook.id }, data: { consecutiveFailures: 3 } });
+    for (let i = 0; i < 3; i++) await ingestEvent({ actor: admin(), input: alert({ alert_name: `one-statement-${i}` }) });
+    // The other webhook's sends fail and are retried later: not a final failure, and no success to reset its streak.
+    rx.setHandler((req, res, i) => respond(req.url?.includes(other.webhook.id) ? 500 : 200)(req, res, i));
+    await t.db.webhook.update({ where: { id: other.webhook.id }, data: { targetUrl: `${rx.url}/${other.webhook.id}` } });
+    const transaction = vi.spyOn(t.db, "$transaction");
+    try {
+      const s = await runDeliveryPass();
+      expect(s).toMatchObject({ claimed: 6, succeeded: 3, retrying: 3, failed: 0, lost: 0, errors: 0 });
+      expect(transaction).not.toHaveBeenCalled();
+    } finally {
+      transaction.mockRestore();
+    }
+    expect(await t.db.message.count({ where: { webhookId: webhook.id, status: "SUCCEEDED", attemptCount: 1, leaseOwner: null } })).toBe(3);
+    expect(await t.db.message.count({ where: { webhookId: other.webhook.id, status: "PENDING", attemptCount: 1, leaseOwner: null, nextAttemptAt: { not: null } } })).toBe(3);
+    expect(await t.db.attempt.count({ where: { webhookId: { in: [webhook.id, other.webhook.id] } } })).toBe(6);
+    expect((await t.db.webhook.findUniqueOrThrow({ where: { id: webhook.id } })).consecutiveFailures).toBe(0);
+    expect((await t.db.webhook.findUniqueOrThrow({ where: { id: other.webhook.id } })).consecutiveFailures).toBe(3);
   });
 
   it("keeps the attempt and reports a lost lease when another worker took the message over", async () => {
