@@ -25,7 +25,7 @@ export const ZEnv = z.object({
     .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://")
     .optional(),
   /**
-   * PostgreSQL: run the hot statements (ingest, claim, recording) as named prepared statements. Set 0 behind a pooler
+   * PostgreSQL: run the hot statements (ingest, recording attempts, rate-limit reservations) as named prepared statements. Set 0 behind a pooler
    * in transaction mode that does not support them (PgBouncer before 1.21, or without max_prepared_statements).
    */
   DATABASE_PREPARED_STATEMENTS: flag.default(true),
