@@ -47,7 +47,10 @@ export const ZEnv = z.object({
   ENCRYPTION_KEYS: z.string().optional(),
   /** Delivery to private/loopback targets: "1" for all, or a comma list of CIDRs. */
   DELIVERY_ALLOW_PRIVATE: z.string().default(""),
-  /** The in-process delivery loop started with the server. */
+  /**
+   * Delivery started with the server: an in-process loop in `next start` (`npm run serve`); `npm start` on PostgreSQL
+   * runs a worker process beside the server instead. 0 = neither (workers or the cron route deliver).
+   */
   DELIVERY_LOOP: flag.default(true),
   /** Sends in flight per process, and per endpoint. */
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),

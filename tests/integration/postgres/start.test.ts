@@ -1,0 +1,136 @@
+/**
+ * `npm start` on PostgreSQL (scripts/start.ts): the server with its
+ * in-process loop off, and one delivery worker process beside it, which
+ * delivers what the server ingests. SIGTERM stops both.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createTestDb, TEST_ENCRYPTION_KEYS, type TTestDb } from "../helpers/db";
+import { createKey, createTwoOrgs } from "../helpers/fixtures";
+import { makeWebhook } from "../helpers/webhooks";
+import { respond, startReceiver, type TReceiver } from "../../helpers/receiver";
+import { setDeliveryAllowPrivate } from "@/lib/delivery/config";
+import { closeHttpAgents } from "@/lib/delivery/http";
+import { freePort } from "@/scripts/lib/pg-server";
+
+let t: TTestDb;
+let rx: TReceiver;
+const started: ChildProcess[] = [];
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hookyard-start-"));
+
+beforeAll(async () => {
+  if (!fs.existsSync(".next/BUILD_ID")) throw new Error("this test needs the built app: npm test builds it first");
+  setDeliveryAllowPrivate(true);
+  t = await createTestDb();
+  rx = await startReceiver(respond(200));
+});
+afterAll(async () => {
+  for (const p of started) p.kill("SIGKILL");
+  await rx?.close();
+  await closeHttpAgents();
+  await t?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A process's children (pid and command line), from /proc. */
+function childrenOf(pid: number): { pid: number; cmd: string }[] {
+  const out: { pid: number; cmd: string }[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) !== pid) continue;
+      out.push({ pid: Number(entry), cmd: fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ").trim() });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return out;
+}
+
+type TServing = { proc: ChildProcess; url: string; output: () => string };
+
+async function startServing(): Promise<TServing> {
+  if (t.target.kind !== "postgres") throw new Error("postgres only");
+  const port = await freePort();
+  let output = "";
+  const proc = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    env: {
+      ...process.env, DATABASE_URL: t.target.url, PORT: String(port), DATA_DIR: dataDir, ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+      AUTH_SECRET: "start-test-auth-secret-0123456789abcdef", DELIVERY_ALLOW_PRIVATE: "1", LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1",
+      SEED_ADMIN_PASSWORD: "start-test-1", SEED_AUTHOR_PASSWORD: "start-test-2", SEED_SUPPORT_PASSWORD: "start-test-3",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  started.push(proc);
+  proc.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+  proc.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (proc.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+    if (i > 600) throw new Error(`npm start did not answer:\n${output}`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      /* starting */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { proc, url, output: () => output };
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const exitOf = (proc: ChildProcess) => new Promise<number | null>((resolve) => (proc.exitCode !== null ? resolve(proc.exitCode) : proc.once("exit", (code) => resolve(code))));
+
+describe("npm start on PostgreSQL", () => {
+  it("serves with a delivery worker process beside the server, which delivers what the server ingests; SIGTERM stops both", async () => {
+    const orgs = await createTwoOrgs();
+    const { webhook } = await makeWebhook(orgs.a.admin.actor, rx.url);
+    const { key } = await createKey(orgs.a.org.id);
+    const serving = await startServing();
+    expect(serving.output()).toContain("Delivery: one worker process beside the server");
+    const children = childrenOf(serving.proc.pid!).map((c) => c.cmd);
+    // `next start` renames its process "next-server (v…)".
+    expect(children.filter((c) => c.includes("next")), children.join("\n")).toHaveLength(1);
+    expect(children.filter((c) => c.includes("scripts/run-worker.mjs")), children.join("\n")).toHaveLength(1);
+
+    const res = await fetch(`${serving.url}/api/v1/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ id: "start-1", type: "alert.active", resource: "alert-cpu", data: { alert_name: "CPU" } }),
+    });
+    expect(res.status).toBe(202);
+    const deadline = Date.now() + 30_000;
+    while (rx.received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(rx.received).toHaveLength(1);
+    expect(await t.db.message.findFirstOrThrow({ where: { webhookId: webhook.id } })).toMatchObject({ status: "SUCCEEDED", attemptCount: 1 });
+
+    // The server and the worker (not tsx's own esbuild helper, which ends after its parent).
+    const pids = childrenOf(serving.proc.pid!).filter((c) => /next|run-worker/.test(c.cmd)).map((c) => c.pid);
+    expect(pids).toHaveLength(2);
+    serving.proc.kill("SIGTERM");
+    expect(await exitOf(serving.proc)).toBe(0);
+    expect(pids.filter(alive)).toEqual([]);
+  });
+
+  it("stops the server and exits non-zero when the worker dies, so a supervisor restarts both", async () => {
+    const serving = await startServing();
+    const children = childrenOf(serving.proc.pid!);
+    const worker = children.find((c) => c.cmd.includes("scripts/run-worker.mjs"));
+    expect(worker).toBeDefined();
+    process.kill(worker!.pid, "SIGKILL");
+    expect(await exitOf(serving.proc)).toBe(1);
+    expect(children.filter((c) => /next|run-worker/.test(c.cmd)).map((c) => c.pid).filter(alive)).toEqual([]);
+  });
+});
