@@ -44,6 +44,13 @@ test("the admin signs in, sees the webhooks page, the settings pages, and signs 
   expect(res.status()).toBe(200);
   expect((await res.json()).resources.map((r: { name: string }) => r.name)).toContain("CPU above 90%");
 
+  // Revoked in the console (a server action), it is refused by the API at once, although the API remembers keys for a few seconds.
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Revoke Monitoring platform" }).click();
+  await expect(page.getByRole("table", { name: "API keys" }).getByRole("row", { name: /Monitoring platform/ })).toContainText("Revoked");
+  const after = await page.request.get("/api/v1/resources?kind=alert", { headers: { authorization: `Bearer ${key}` } });
+  expect(after.status()).toBe(401);
+
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in/);
   await page.goto("/webhooks");

@@ -38,7 +38,7 @@ export function ApiKeysPage() {
   });
 
   async function revoke(row: TApiKeyRow) {
-    if (!confirm(`Revoke "${row.name}" (${row.prefix}…)? Clients using it will get 401 at once.`)) return;
+    if (!confirm(`Revoke "${row.name}" (${row.prefix}…)? Clients using it will get 401 — at once on this server, within seconds on other app servers.`)) return;
     const result = await revokeApiKeyAction({ id: row.id });
     if (!result.ok) setFailure(result.error.message);
     await refresh();

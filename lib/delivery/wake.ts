@@ -6,8 +6,10 @@
 import { EventEmitter } from "node:events";
 
 export const NOTIFY_CHANNEL = "hookyard_messages";
-const emitter = new EventEmitter();
-emitter.setMaxListeners(100);
+// On globalThis: Next.js may load this module once per route bundle and once more for instrumentation.ts, and an
+// ingest route must wake the loop instrumentation started.
+const holder = globalThis as unknown as { __hookyardWake?: EventEmitter };
+const emitter = (holder.__hookyardWake ??= new EventEmitter().setMaxListeners(100));
 
 export function wakeDeliveryLoops(): void {
   emitter.emit("wake");

@@ -62,7 +62,9 @@ export async function revokeApiKey(opts: { actor: TActor; id: string }): Promise
  * takes effect at once; one made by another app process within that time.
  */
 type TCachedKey = { actor: TActor; until: number; lastUsedAt: number };
-const keyCache = new Map<string, TCachedKey>();
+// On globalThis: Next.js may load this module once per route bundle, and a revocation from a server action must reach
+// the cache the API routes read.
+const keyCache = ((globalThis as unknown as { __hookyardApiKeys?: Map<string, TCachedKey> }).__hookyardApiKeys ??= new Map());
 const KEY_CACHE_MAX = 10_000;
 
 function forgetApiKey(id: string): void {
@@ -98,5 +100,6 @@ export async function authenticateApiKey(opts: { key: string; now?: Date }): Pro
 /** lastUsedAt is written at most once a minute per key and process. */
 async function touchApiKey(entry: TCachedKey, now: number): Promise<void> {
   entry.lastUsedAt = now;
-  await getDb().apiKey.update({ where: { id: entry.actor.apiKeyId }, data: { lastUsedAt: new Date(now) } });
+  // updateMany: a remembered key may have been deleted meanwhile (its organization removed); that is not an error here.
+  await getDb().apiKey.updateMany({ where: { id: entry.actor.apiKeyId }, data: { lastUsedAt: new Date(now) } });
 }

@@ -26,7 +26,8 @@ export const reserveRateLimit: TReserve = async ({ key, windowStart, want, limit
   return Math.max(0, Math.min(want, limit - before));
 };
 
-const limiter = createLeasedRateLimiter({ reserve: reserveRateLimit });
+// One per process (on globalThis: Next.js may load this module once per route bundle).
+const limiter = ((globalThis as unknown as { __hookyardRateLimiter?: ReturnType<typeof createLeasedRateLimiter> }).__hookyardRateLimiter ??= createLeasedRateLimiter({ reserve: reserveRateLimit }));
 
 export async function consumeRateLimit(opts: { key: string; limit: number; windowMs: number; what: string; now?: Date }): Promise<void> {
   if (opts.limit <= 0) return;
