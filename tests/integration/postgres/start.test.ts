@@ -122,7 +122,7 @@ describe("npm start on PostgreSQL", () => {
     serving.proc.kill("SIGTERM");
     expect(await exitOf(serving.proc)).toBe(0);
     expect(pids.filter(alive)).toEqual([]);
-  });
+  }, 180_000);
 
   it("stops the server and exits non-zero when the worker dies, so a supervisor restarts both", async () => {
     const serving = await startServing();
@@ -132,5 +132,5 @@ describe("npm start on PostgreSQL", () => {
     process.kill(worker!.pid, "SIGKILL");
     expect(await exitOf(serving.proc)).toBe(1);
     expect(children.filter((c) => /next|run-worker/.test(c.cmd)).map((c) => c.pid).filter(alive)).toEqual([]);
-  });
+  }, 180_000);
 });
