@@ -48,6 +48,8 @@ test("the admin signs in, sees the webhooks page, the settings pages, and signs 
   page.once("dialog", (dialog) => void dialog.accept());
   await page.getByRole("button", { name: "Revoke Monitoring platform" }).click();
   await expect(page.getByRole("table", { name: "API keys" }).getByRole("row", { name: /Monitoring platform/ })).toContainText("Revoked");
+  await expect(page.getByLabel("New API key")).toHaveCount(0);
+  await shot(page, "settings-api-key-revoked");
   const after = await page.request.get("/api/v1/resources?kind=alert", { headers: { authorization: `Bearer ${key}` } });
   expect(after.status()).toBe(401);
 

@@ -16,7 +16,7 @@ const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "�
 export function ApiKeysPage() {
   const queryClient = useQueryClient();
   const { data, error } = useQuery({ queryKey: settingsKeys.apiKeys(), queryFn: () => fetchJson<{ apiKeys: TApiKeyRow[] }>("/api/v1/api-keys") });
-  const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
+  const [created, setCreated] = useState<{ key: string; name: string; prefix: string } | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: settingsKeys.apiKeys() });
   const { register, handleSubmit, formState, setError, reset } = useForm<TCreateApiKey>({
@@ -32,7 +32,7 @@ export function ApiKeysPage() {
       setFailure(result.error.message);
       return;
     }
-    setCreated({ key: result.data.key, name: result.data.name });
+    setCreated({ key: result.data.key, name: result.data.name, prefix: result.data.prefix });
     reset({ name: "", role: "ADMIN" });
     await refresh();
   });
@@ -41,6 +41,8 @@ export function ApiKeysPage() {
     if (!confirm(`Revoke "${row.name}" (${row.prefix}…)? Clients using it will get 401 — at once on this server, within seconds on other app servers.`)) return;
     const result = await revokeApiKeyAction({ id: row.id });
     if (!result.ok) setFailure(result.error.message);
+    // A revoked key is no use to copy: the one-time banner goes with it.
+    else if (created?.prefix === row.prefix) setCreated(null);
     await refresh();
   }
 
