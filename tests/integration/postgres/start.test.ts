@@ -28,7 +28,18 @@ beforeAll(async () => {
   rx = await startReceiver(respond(200));
 });
 afterAll(async () => {
-  for (const p of started) p.kill("SIGKILL");
+  // A failed case can leave npm start running: take its children down with it (SIGKILL is not forwarded).
+  for (const p of started) {
+    if (p.exitCode !== null || p.signalCode !== null) continue;
+    for (const child of childrenOf(p.pid!)) {
+      try {
+        process.kill(child.pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }
+    p.kill("SIGKILL");
+  }
   await rx?.close();
   await closeHttpAgents();
   await t?.close();
@@ -111,10 +122,12 @@ describe("npm start on PostgreSQL", () => {
       body: JSON.stringify({ id: "start-1", type: "alert.active", resource: "alert-cpu", data: { alert_name: "CPU" } }),
     });
     expect(res.status).toBe(202);
+    // The receiver answers before the worker records: wait for the recorded outcome.
+    const recorded = () => t.db.message.count({ where: { webhookId: webhook.id, status: "SUCCEEDED", attemptCount: 1 } });
     const deadline = Date.now() + 30_000;
-    while (rx.received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while ((await recorded()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await recorded()).toBe(1);
     expect(rx.received).toHaveLength(1);
-    expect(await t.db.message.findFirstOrThrow({ where: { webhookId: webhook.id } })).toMatchObject({ status: "SUCCEEDED", attemptCount: 1 });
 
     // The server and the worker (not tsx's own esbuild helper, which ends after its parent).
     const pids = childrenOf(serving.proc.pid!).filter((c) => /next|run-worker/.test(c.cmd)).map((c) => c.pid);
