@@ -1,22 +1,23 @@
 /** The drivers' shared start-up: the in-process loop with the server, or a worker process. */
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/log";
+import { processSingleton } from "@/lib/process-singleton";
 import { startDeliveryLoop, type TDeliveryLoop, type TLoopOptions } from "./loop";
-
-const holder = globalThis as unknown as { __hookyardLoop?: TDeliveryLoop };
 
 export function startConfiguredDeliveryLoop(extra: TLoopOptions = {}): TDeliveryLoop {
   const env = getEnv();
-  holder.__hookyardLoop ??= startDeliveryLoop({
-    listenUrl: env.DATABASE_URL,
-    concurrency: env.DELIVERY_CONCURRENCY,
-    perWebhookConcurrency: env.DELIVERY_PER_ENDPOINT,
-    sendTimeoutMs: env.DELIVERY_TIMEOUT_MS,
-    leaseMs: env.DELIVERY_LEASE_MS,
-    ...extra,
-  });
+  const loop = processSingleton("loop", () =>
+    startDeliveryLoop({
+      listenUrl: env.DATABASE_URL,
+      concurrency: env.DELIVERY_CONCURRENCY,
+      perWebhookConcurrency: env.DELIVERY_PER_ENDPOINT,
+      sendTimeoutMs: env.DELIVERY_TIMEOUT_MS,
+      leaseMs: env.DELIVERY_LEASE_MS,
+      ...extra,
+    }),
+  );
   logger.info({ database: env.DATABASE_URL ? "postgres" : "pglite" }, "delivery loop started");
-  return holder.__hookyardLoop;
+  return loop;
 }
 
 /** Called from instrumentation.ts when the Next.js server starts. */

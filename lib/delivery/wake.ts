@@ -4,12 +4,11 @@
  * ingest transaction sends on commit.
  */
 import { EventEmitter } from "node:events";
+import { processSingleton } from "@/lib/process-singleton";
 
 export const NOTIFY_CHANNEL = "hookyard_messages";
-// On globalThis: Next.js may load this module once per route bundle and once more for instrumentation.ts, and an
-// ingest route must wake the loop instrumentation started.
-const holder = globalThis as unknown as { __hookyardWake?: EventEmitter };
-const emitter = (holder.__hookyardWake ??= new EventEmitter().setMaxListeners(100));
+// One per process: an ingest route must wake the loop instrumentation.ts started (another bundle).
+const emitter = processSingleton("wake", () => new EventEmitter().setMaxListeners(100));
 
 export function wakeDeliveryLoops(): void {
   emitter.emit("wake");

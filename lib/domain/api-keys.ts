@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
+import { processSingleton } from "@/lib/process-singleton";
 import { apiKeyParts, generateApiKey } from "@/lib/crypto/tokens";
 import { requirePermission, type TActor } from "@/lib/auth/actor";
 import { NotFound } from "@/lib/errors";
@@ -62,9 +63,8 @@ export async function revokeApiKey(opts: { actor: TActor; id: string }): Promise
  * takes effect at once; one made by another app process within that time.
  */
 type TCachedKey = { actor: TActor; until: number; lastUsedAt: number };
-// On globalThis: Next.js may load this module once per route bundle, and a revocation from a server action must reach
-// the cache the API routes read.
-const keyCache = ((globalThis as unknown as { __hookyardApiKeys?: Map<string, TCachedKey> }).__hookyardApiKeys ??= new Map());
+// One per process: a revocation from a server action must reach the cache the API routes read (another bundle).
+const keyCache = processSingleton("apiKeys", () => new Map<string, TCachedKey>());
 const KEY_CACHE_MAX = 10_000;
 
 function forgetApiKey(id: string): void {
@@ -78,7 +78,7 @@ export async function authenticateApiKey(opts: { key: string; now?: Date }): Pro
   const now = (opts.now ?? new Date()).getTime();
   const cached = keyCache.get(hash);
   if (cached && cached.until > now) {
-    if (now - cached.lastUsedAt > 60_000) await touchApiKey(cached, now);
+    await touchApiKey(cached, now);
     return cached.actor;
   }
   keyCache.delete(hash);
@@ -89,7 +89,7 @@ export async function authenticateApiKey(opts: { key: string; now?: Date }): Pro
     until: now + getEnv().API_KEY_CACHE_SECONDS * 1000,
     lastUsedAt: row.lastUsedAt?.getTime() ?? 0,
   };
-  if (now - entry.lastUsedAt > 60_000) await touchApiKey(entry, now);
+  await touchApiKey(entry, now);
   if (entry.until > now) {
     if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
     keyCache.set(hash, entry);
@@ -99,6 +99,7 @@ export async function authenticateApiKey(opts: { key: string; now?: Date }): Pro
 
 /** lastUsedAt is written at most once a minute per key and process. */
 async function touchApiKey(entry: TCachedKey, now: number): Promise<void> {
+  if (now - entry.lastUsedAt <= 60_000) return;
   entry.lastUsedAt = now;
   // updateMany: a remembered key may have been deleted meanwhile (its organization removed); that is not an error here.
   await getDb().apiKey.updateMany({ where: { id: entry.actor.apiKeyId }, data: { lastUsedAt: new Date(now) } });

@@ -87,9 +87,5 @@ export function createLeasedRateLimiter(opts: { reserve: TReserve }) {
     }
   }
 
-  return {
-    consume,
-    /** Forgets every local lease (tests; a process that must start over). */
-    reset: () => states.clear(),
-  };
+  return { consume };
 }

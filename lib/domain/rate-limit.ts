@@ -7,6 +7,7 @@
 import { getDb } from "@/lib/db/client";
 import { preparedSql } from "@/lib/db/statements";
 import { RateLimited } from "@/lib/errors";
+import { processSingleton } from "@/lib/process-singleton";
 import { createLeasedRateLimiter, type TReserve } from "./rate-limit-leases";
 
 /** Adds `want` to the window's counter (one upsert); the part that fits under the limit is granted. */
@@ -26,8 +27,8 @@ export const reserveRateLimit: TReserve = async ({ key, windowStart, want, limit
   return Math.max(0, Math.min(want, limit - before));
 };
 
-// One per process (on globalThis: Next.js may load this module once per route bundle).
-const limiter = ((globalThis as unknown as { __hookyardRateLimiter?: ReturnType<typeof createLeasedRateLimiter> }).__hookyardRateLimiter ??= createLeasedRateLimiter({ reserve: reserveRateLimit }));
+// One per process, whichever bundle asks.
+const limiter = processSingleton("rateLimiter", () => createLeasedRateLimiter({ reserve: reserveRateLimit }));
 
 export async function consumeRateLimit(opts: { key: string; limit: number; windowMs: number; what: string; now?: Date }): Promise<void> {
   if (opts.limit <= 0) return;
@@ -38,11 +39,6 @@ export async function consumeRateLimit(opts: { key: string; limit: number; windo
       decision.retryAfterSeconds,
     );
   }
-}
-
-/** Forgets this process's leases (tests that reset the database). */
-export function resetRateLimitLeases(): void {
-  limiter.reset();
 }
 
 /** Old windows are removed by the drivers now and then. */
