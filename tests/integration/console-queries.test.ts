@@ -11,7 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TTestDb } from "./helpers/db";
-import { closeDeliveryFixture, openDeliveryFixture } from "./helpers/delivery-fixture";
+import { closeDeliveryFixture, openDeliveryFixture, resetDeliveryFixture } from "./helpers/delivery-fixture";
 import { createTwoOrgs } from "./helpers/fixtures";
 import { makeWebhook } from "./helpers/webhooks";
 import { respond, type TReceiver } from "../helpers/receiver";
@@ -39,11 +39,7 @@ beforeAll(async () => {
   ({ t, orgs, rx } = await openDeliveryFixture());
 });
 afterAll(() => closeDeliveryFixture({ t, rx }));
-afterEach(async () => {
-  rx.setHandler(respond(200));
-  rx.received.length = 0;
-  await t.db.webhook.updateMany({ data: { enabled: false } });
-});
+afterEach(() => resetDeliveryFixture({ t, rx }));
 
 const admin = () => orgs.a.admin.actor;
 const alert = (name: string, id?: string) => ({ type: "alert.active", resource: "alert-cpu", ...(id ? { id } : {}), data: { alert_name: name, workspace_name: "SRV-01" } });

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import type { TTestDb } from "./helpers/db";
-import { closeDeliveryFixture, openDeliveryFixture } from "./helpers/delivery-fixture";
+import { closeDeliveryFixture, openDeliveryFixture, resetDeliveryFixture } from "./helpers/delivery-fixture";
 import { createTwoOrgs } from "./helpers/fixtures";
 import { makeWebhook } from "./helpers/webhooks";
 import { respond, type TReceiver } from "../helpers/receiver";
@@ -21,11 +21,7 @@ beforeAll(async () => {
   ({ t, orgs, rx } = await openDeliveryFixture());
 });
 afterAll(() => closeDeliveryFixture({ t, rx }));
-afterEach(async () => {
-  rx.setHandler(respond(200));
-  rx.received.length = 0;
-  await t.db.webhook.updateMany({ data: { enabled: false } });
-});
+afterEach(() => resetDeliveryFixture({ t, rx }));
 
 const admin = () => orgs.a.admin.actor;
 const alert = (extra: Record<string, unknown> = {}) => ({

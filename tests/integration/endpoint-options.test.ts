@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { TEST_ENCRYPTION_KEYS, type TTestDb } from "./helpers/db";
-import { closeDeliveryFixture, openDeliveryFixture } from "./helpers/delivery-fixture";
+import { closeDeliveryFixture, openDeliveryFixture, resetDeliveryFixture } from "./helpers/delivery-fixture";
 import { createTwoOrgs } from "./helpers/fixtures";
 import { makeWebhook } from "./helpers/webhooks";
 import { callRoute } from "./helpers/http";
@@ -31,11 +31,7 @@ beforeAll(async () => {
   ({ t, orgs, rx } = await openDeliveryFixture());
 });
 afterAll(() => closeDeliveryFixture({ t, rx }));
-afterEach(async () => {
-  rx.setHandler(respond(200));
-  rx.received.length = 0;
-  await t.db.webhook.updateMany({ data: { enabled: false, disabledAt: null } });
-});
+afterEach(() => resetDeliveryFixture({ t, rx }, { forgetDisabled: true }));
 
 const admin = () => orgs.a.admin.actor;
 const alert = (extra: Record<string, unknown> = {}) => ({ type: "alert.active", data: { alert_name: "CPU", ...extra } });

@@ -5,7 +5,7 @@
  */
 import { createTestDb, type TTestDb } from "./db";
 import { createTwoOrgs } from "./fixtures";
-import { startReceiver, type TReceiver } from "../../helpers/receiver";
+import { respond, startReceiver, type TReceiver } from "../../helpers/receiver";
 import { setDeliveryAllowPrivate } from "@/lib/delivery/config";
 import { closeHttpAgents } from "@/lib/delivery/http";
 
@@ -24,4 +24,16 @@ export async function closeDeliveryFixture(f: Pick<TDeliveryFixture, "t" | "rx">
   await closeHttpAgents();
   await f.t.close();
   setDeliveryAllowPrivate(undefined);
+}
+
+/**
+ * Between cases: the receiver answers 200 again with nothing received, and
+ * every webhook is disabled so later cases' events reach only their own.
+ * `forgetDisabled` also clears disabledAt, so earlier webhooks do not even
+ * get SKIPPED messages.
+ */
+export async function resetDeliveryFixture(f: Pick<TDeliveryFixture, "t" | "rx">, opts: { forgetDisabled?: boolean } = {}): Promise<void> {
+  f.rx.setHandler(respond(200));
+  f.rx.received.length = 0;
+  await f.t.db.webhook.updateMany({ data: { enabled: false, ...(opts.forgetDisabled ? { disabledAt: null } : {}) } });
 }
