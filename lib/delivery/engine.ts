@@ -24,7 +24,6 @@ import { nextAttemptAt, MAX_ATTEMPTS } from "./schedule";
 import { buildDeliveryRequest, type TDeliverySettings } from "./request";
 import { deliveryAllowPrivate, USER_AGENT } from "./config";
 import { onMessageSettled } from "./reactions";
-import { z } from "zod";
 
 export const DEFAULT_SEND_TIMEOUT_MS = 15_000;
 /** A lease outlives the send deadline, so a live worker never loses its message. */
@@ -54,8 +53,47 @@ export type TEngineOptions = {
 export const processOwner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
 
 /**
- * Takes up to `limit` due messages — pending and due, or in progress with an
- * expired lease (a crashed worker's) — and leases them to `owner`.
+ * The claim, one named statement. Two index-ordered scans that stop at
+ * `$4 * 4` rows — expired leases (a crashed worker's messages, oldest lease
+ * first) by the in-progress lease index, then due pending messages by the
+ * pending index in due order — are locked with SKIP LOCKED, ranked per
+ * webhook (at most `$5` each), and the first `$4` leased to `$2`. Reading in
+ * index order keeps a claim's cost independent of the backlog: one OR over
+ * both states made PostgreSQL fetch and sort every due row for each claim
+ * (37 ms at 20,000 due, docs/performance.md section 12).
+ * `$6`: webhooks to leave out (at their in-flight limit); `$7`: only this
+ * webhook (a batch top-up), or NULL. Exported for the plan test.
+ */
+export const CLAIM_SQL = preparedSql(
+  "claim_messages",
+  `WITH expired AS (
+      SELECT "id", "webhookId", "leaseUntil" AS "dueAt", 0 AS "rank0" FROM "Message"
+       WHERE "status" = 'IN_PROGRESS' AND "leaseUntil" < $3
+         AND "webhookId" <> ALL($6::uuid[]) AND ($7::uuid IS NULL OR "webhookId" = $7::uuid)
+       ORDER BY "leaseUntil" LIMIT $4 * 4
+       FOR UPDATE SKIP LOCKED
+   ), pending AS (
+      SELECT "id", "webhookId", "nextAttemptAt" AS "dueAt", 1 AS "rank0" FROM "Message"
+       WHERE "status" = 'PENDING' AND "nextAttemptAt" <= $3
+         AND "webhookId" <> ALL($6::uuid[]) AND ($7::uuid IS NULL OR "webhookId" = $7::uuid)
+       ORDER BY "nextAttemptAt" LIMIT $4 * 4
+       FOR UPDATE SKIP LOCKED
+   ), ranked AS (
+      SELECT "id", "rank0", "dueAt", row_number() OVER (PARTITION BY "webhookId" ORDER BY "rank0", "dueAt") AS "rank"
+        FROM (SELECT * FROM expired UNION ALL SELECT * FROM pending) AS locked
+   )
+   UPDATE "Message" AS m
+      SET "status" = 'IN_PROGRESS', "leaseUntil" = $1, "leaseOwner" = $2, "updatedAt" = $3
+    WHERE m."id" IN (SELECT "id" FROM ranked WHERE "rank" <= $5 ORDER BY "rank0", "dueAt" LIMIT $4)
+    RETURNING m."id", m."organizationId", m."webhookId", m."eventId", m."body", m."attemptCount", m."retryTrigger",
+              COALESCE((SELECT e."causationDepth" FROM "Event" e WHERE e."id" = m."eventId" AND e."organizationId" = m."organizationId"), 0)::int AS "causationDepth"`,
+);
+
+/**
+ * Takes up to `limit` due messages — in progress with an expired lease (a
+ * crashed worker's) first, then pending and due — and leases them to `owner`.
+ * The event's causation depth comes back with the claim (a scalar subquery
+ * per returned row, by primary key) instead of a lookup per send.
  */
 export async function claimDueMessages(opts: {
   limit: number;
@@ -70,35 +108,16 @@ export async function claimDueMessages(opts: {
 }): Promise<TClaimedMessage[]> {
   if (opts.limit <= 0) return [];
   const leaseUntil = new Date(opts.now.getTime() + opts.leaseMs);
-  const exclude = opts.excludeWebhookIds ?? [];
-  const only = opts.onlyWebhookId ? `AND "webhookId" = '${z.string().uuid().parse(opts.onlyWebhookId)}'::uuid` : "";
-  const due = `(("status" = 'PENDING' AND "nextAttemptAt" <= $3) OR ("status" = 'IN_PROGRESS' AND "leaseUntil" < $3)) ${only}`;
-  // The event's causation depth comes back with the claim (a scalar subquery
-  // per returned row, by primary key) instead of a lookup per send.
-  const rows = await getDb().$queryRawUnsafe<TClaimedMessage[]>(
-    `WITH locked AS (
-        SELECT "id", "webhookId", "nextAttemptAt" FROM "Message"
-         WHERE ${due} ${exclude.length ? `AND "webhookId" <> ALL($6::uuid[])` : ""}
-         ORDER BY "nextAttemptAt" ASC NULLS FIRST
-         LIMIT $4 * 4
-         FOR UPDATE SKIP LOCKED
-     ), ranked AS (
-        SELECT "id", "nextAttemptAt", row_number() OVER (PARTITION BY "webhookId" ORDER BY "nextAttemptAt" ASC NULLS FIRST) AS rank
-          FROM locked
-     )
-     UPDATE "Message" AS m
-        SET "status" = 'IN_PROGRESS', "leaseUntil" = $1, "leaseOwner" = $2, "updatedAt" = $3
-      WHERE m."id" IN (SELECT "id" FROM ranked WHERE rank <= $5 ORDER BY "nextAttemptAt" ASC NULLS FIRST LIMIT $4)
-      RETURNING m."id", m."organizationId", m."webhookId", m."eventId", m."body", m."attemptCount", m."retryTrigger",
-                COALESCE((SELECT e."causationDepth" FROM "Event" e WHERE e."id" = m."eventId" AND e."organizationId" = m."organizationId"), 0)::int AS "causationDepth"`,
+  return getDb().$queryRawUnsafe<TClaimedMessage[]>(
+    CLAIM_SQL,
     leaseUntil,
     opts.owner,
     opts.now,
     opts.limit,
     opts.perWebhookLimit ?? opts.limit,
-    ...(exclude.length ? [exclude] : []),
+    opts.excludeWebhookIds ?? [],
+    opts.onlyWebhookId ?? null,
   );
-  return rows;
 }
 
 type TWebhookForDelivery = TDeliverySettings & {

@@ -6,7 +6,7 @@ import { createTwoOrgs } from "./helpers/fixtures";
 import { makeWebhook } from "./helpers/webhooks";
 import { respond, type TReceiver } from "../helpers/receiver";
 import { ingestEvent } from "@/lib/delivery/ingest";
-import { runDeliveryPass, claimDueMessages, recordAttempt } from "@/lib/delivery/engine";
+import { runDeliveryPass, claimDueMessages, recordAttempt, CLAIM_SQL } from "@/lib/delivery/engine";
 import { setDeliveryAllowPrivate } from "@/lib/delivery/config";
 import { getWebhookMetrics, listAttempts, recoverFailedMessages, retryMessage, testWebhook } from "@/lib/domain/deliveries";
 import { setWebhookEnabled, updateWebhook } from "@/lib/domain/webhooks";
@@ -260,6 +260,59 @@ describe("leases and crash safety", () => {
     expect(got.filter((m) => m.webhookId === one.webhook.id)).toHaveLength(3);
     expect(got.filter((m) => m.webhookId === two.webhook.id)).toHaveLength(1);
     await t.db.message.updateMany({ where: { leaseOwner: "x" }, data: { status: "SUCCEEDED", leaseOwner: null } });
+  });
+
+  it("takes a crashed worker's messages (expired lease) before pending ones due earlier, and honours the exclusions", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    const t0 = new Date("2026-03-01T00:00:00Z");
+    await ingestEvent({ actor: admin(), input: alert(), now: t0 });
+    const [crashed] = await claimDueMessages({ limit: 1, owner: "dead", leaseMs: 1_000, now: t0, onlyWebhookId: webhook.id });
+    const early = await ingestEvent({ actor: admin(), input: alert(), now: t0 });
+    await t.db.message.updateMany({ where: { eventId: early.id }, data: { nextAttemptAt: new Date(t0.getTime() - 3_600_000) } });
+    const later = new Date(t0.getTime() + 2_000);
+    try {
+      expect(await claimDueMessages({ limit: 1, owner: "y", leaseMs: 60_000, now: later, excludeWebhookIds: [webhook.id] })).toEqual([]);
+      const [first] = await claimDueMessages({ limit: 1, owner: "y", leaseMs: 60_000, now: later, onlyWebhookId: webhook.id });
+      expect(first!.id).toBe(crashed!.id);
+      const [second] = await claimDueMessages({ limit: 1, owner: "y", leaseMs: 60_000, now: later, onlyWebhookId: webhook.id });
+      expect(second).toMatchObject({ eventId: early.id, attemptCount: 0 });
+    } finally {
+      await t.db.message.updateMany({ where: { webhookId: webhook.id }, data: { status: "SUCCEEDED", leaseOwner: null } });
+    }
+  });
+
+  it("reads a claim's worth of rows, not the whole backlog (index order)", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    const now = new Date(Date.now() + 1000);
+    const one = await ingestEvent({ actor: admin(), input: alert() });
+    // A backlog of 3,000 due messages, cloned from the ingested one, and the statistics autovacuum would gather.
+    await t.db.$executeRawUnsafe(
+      `INSERT INTO "Message" ("id", "organizationId", "webhookId", "eventId", "body", "nextAttemptAt", "updatedAt")
+       SELECT gen_random_uuid(), m."organizationId", m."webhookId", m."eventId", m."body", m."nextAttemptAt" - g * interval '1 ms', now()
+         FROM "Message" m, generate_series(1, 3000) g WHERE m."eventId" = $1::uuid`,
+      one.id,
+    );
+    await t.db.$executeRawUnsafe(`ANALYZE "Message"`);
+    type TPlanNode = { "Node Type": string; "Relation Name"?: string; "Actual Rows": number; "Actual Loops": number; "Rows Removed by Filter"?: number; Plans?: TPlanNode[] };
+    const scanned = (node: TPlanNode): number =>
+      (node["Relation Name"] === "Message" && /Scan/.test(node["Node Type"]) && node["Actual Loops"] > 0 ? node["Actual Rows"] * node["Actual Loops"] + (node["Rows Removed by Filter"] ?? 0) : 0) +
+      (node.Plans ?? []).reduce((sum, child) => sum + scanned(child), 0);
+    try {
+      const rows = await t.db.$transaction(async (tx) => {
+        const plan = await tx.$queryRawUnsafe<{ "QUERY PLAN": unknown }[]>(`EXPLAIN (ANALYZE, FORMAT JSON) ${CLAIM_SQL}`, new Date(now.getTime() + 60_000), "plan", now, 5, 5, [], null);
+        const raw = plan[0]!["QUERY PLAN"];
+        const root = (typeof raw === "string" ? JSON.parse(raw) : raw) as [{ Plan: TPlanNode }];
+        expect(root[0].Plan["Actual Rows"]).toBe(5);
+        throw Object.assign(new Error("roll back"), { scanned: scanned(root[0].Plan) });
+      }).catch((e: { scanned?: number }) => {
+        if (e.scanned === undefined) throw e;
+        return e.scanned;
+      });
+      // 4 × the limit locked by the pending scan, the 5 updated rows by primary key: far below the 3,001 due.
+      expect(rows).toBeLessThanOrEqual(40);
+    } finally {
+      await t.db.message.updateMany({ where: { webhookId: webhook.id }, data: { status: "SUCCEEDED", leaseOwner: null } });
+    }
   });
 });
 
