@@ -166,7 +166,11 @@ async function loadPassWebhooks(messages: TClaimedMessage[], now: Date): Promise
 }
 
 export type TAttemptOutcome = "succeeded" | "retrying" | "failed" | "skipped" | "lost";
-type TDeliverOptions = Required<Omit<TEngineOptions, "random">> & { random?: () => number };
+type TDeliverOptions = Required<Omit<TEngineOptions, "random">> & {
+  random?: () => number;
+  /** Called once nothing more will be sent for the group (answered, failed, or not sent), before its outcome is recorded. */
+  onSent?: () => void;
+};
 
 /** Sends one claimed message and records the outcome. Never throws for delivery problems. */
 export async function deliverMessage(message: TClaimedMessage, opts: TDeliverOptions): Promise<TAttemptOutcome> {
@@ -202,6 +206,7 @@ export async function deliverGroup(messages: TClaimedMessage[], opts: TDeliverOp
     if (!(secrets instanceof SecretDecryptError)) throw secrets;
     // A configuration fault (missing encryption key): a failed attempt on the normal schedule, never a stuck message.
     logger.error({ webhookId: webhook.id }, "webhook secrets cannot be decrypted: check ENCRYPTION_KEYS");
+    opts.onSent?.();
     return record(
       { url: webhook.targetUrl, method: webhook.method, loggedHeaders: {}, body: undefined },
       { ok: false, durationMs: 0, bodyTruncated: false, errorCode: "invalid", error: `Not sent: the webhook's secrets cannot be decrypted with this server's ENCRYPTION_KEYS (${secrets.message})` },
@@ -229,6 +234,7 @@ export async function deliverGroup(messages: TClaimedMessage[], opts: TDeliverOp
     timeoutMs: opts.sendTimeoutMs,
     allowPrivate: deliveryAllowPrivate(),
   });
+  opts.onSent?.();
   return record(request, response);
 }
 
@@ -629,6 +635,14 @@ export type TPassSummary = { claimed: number; succeeded: number; retrying: numbe
  * One bounded delivery pass: claim up to `maxMessages` due messages and send
  * them with up to `concurrency` in flight. Safe to run in many processes at
  * once. Returns what happened.
+ *
+ * A driver keeping sends in flight (lib/delivery/loop.ts) follows each
+ * message through three callbacks, each called once per message and in this
+ * order: `onClaimed` once the pass knows what it will send (its claim with
+ * any batch top-ups), `onSent` once its request is answered (its endpoint
+ * slot is free while the outcome waits for the recorder), and `onSettled`
+ * once the outcome is written, or the pass gave up on it (it comes back after
+ * its lease).
  */
 export async function runDeliveryPass(opts: TEngineOptions & {
   maxMessages?: number;
@@ -636,6 +650,7 @@ export async function runDeliveryPass(opts: TEngineOptions & {
   excludeWebhookIds?: string[];
   perWebhookLimit?: number;
   onClaimed?: (messages: TClaimedMessage[]) => void;
+  onSent?: (message: TClaimedMessage) => void;
   onSettled?: (message: TClaimedMessage) => void;
 } = {}): Promise<TPassSummary> {
   const engine = {
@@ -661,14 +676,22 @@ export async function runDeliveryPass(opts: TEngineOptions & {
   const queue = [...groups];
   const worker = async () => {
     for (let g = queue.shift(); g; g = queue.shift()) {
+      const group = g;
+      let sent = false;
+      const markSent = () => {
+        if (sent) return;
+        sent = true;
+        for (const m of group) opts.onSent?.(m);
+      };
       try {
-        for (const outcome of await deliverGroup(g, engine, pass)) summary[outcome] += 1;
+        for (const outcome of await deliverGroup(group, { ...engine, onSent: markSent }, pass)) summary[outcome] += 1;
       } catch (error) {
         // Database trouble while recording: the lease expires and the messages are retried.
-        summary.errors += g.length;
-        logger.error({ err: error, messageIds: g.map((m) => m.id) }, "delivery failed unexpectedly; the message will be retried after its lease");
+        summary.errors += group.length;
+        logger.error({ err: error, messageIds: group.map((m) => m.id) }, "delivery failed unexpectedly; the message will be retried after its lease");
       } finally {
-        for (const m of g) opts.onSettled?.(m);
+        markSent();
+        for (const m of group) opts.onSettled?.(m);
       }
     }
   };

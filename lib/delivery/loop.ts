@@ -3,9 +3,12 @@
  * by `npm run worker`. It keeps up to `concurrency` sends in flight: whenever
  * slots are free it runs another `runDeliveryPass()` for that many messages,
  * leaving out webhooks already at their per-endpoint limit, so one hanging
- * endpoint never holds back the others. It sleeps until woken by ingestion
- * (same process), a Postgres NOTIFY (other processes), a finished send, or
- * the poll interval (retries that came due).
+ * endpoint never holds back the others. A slot is free again as soon as its
+ * request is answered; the outcome is written by the recorder meanwhile, and
+ * at most `maxUnrecorded` answered sends may wait for it (then the loop waits
+ * too). It sleeps until woken by ingestion (same process), a Postgres NOTIFY
+ * (other processes), a finished send or recording, or the poll interval
+ * (retries that came due).
  */
 import pg from "pg";
 import { logger } from "@/lib/log";
@@ -18,6 +21,8 @@ export type TLoopOptions = {
   concurrency?: number;
   perWebhookConcurrency?: number;
   batchSize?: number;
+  /** Answered sends whose outcome is not written yet, at most (default 4 × concurrency). */
+  maxUnrecorded?: number;
   pollMs?: number;
   /** PostgreSQL URL to LISTEN on for wake-ups from other processes. */
   listenUrl?: string;
@@ -27,17 +32,19 @@ export type TLoopOptions = {
   leaseMs?: number;
 };
 
-export type TDeliveryLoop = { stop: () => Promise<void>; stats: () => { inflight: number; passes: number; delivered: number } };
+export type TDeliveryLoop = { stop: () => Promise<void>; stats: () => { inflight: number; unrecorded: number; passes: number; delivered: number } };
 
 export function startDeliveryLoop(opts: TLoopOptions = {}): TDeliveryLoop {
   const concurrency = opts.concurrency ?? 32;
   const perWebhook = opts.perWebhookConcurrency ?? 8;
   const batchSize = opts.batchSize ?? 100;
+  const maxUnrecorded = opts.maxUnrecorded ?? concurrency * 4;
   const pollMs = opts.pollMs ?? 1000;
   const owner = opts.owner ?? processOwner;
   const inflightByWebhook = new Map<string, number>();
   const running = new Set<Promise<unknown>>();
   let inflight = 0;
+  let unrecorded = 0;
   let passes = 0;
   let delivered = 0;
   let stopped = false;
@@ -66,18 +73,23 @@ export function startDeliveryLoop(opts: TLoopOptions = {}): TDeliveryLoop {
       woken = false;
     });
 
-  const settle = (m: TClaimedMessage) => {
+  const sent = (m: TClaimedMessage) => {
     inflight -= 1;
-    delivered += 1;
+    unrecorded += 1;
     const n = (inflightByWebhook.get(m.webhookId) ?? 1) - 1;
     if (n <= 0) inflightByWebhook.delete(m.webhookId);
     else inflightByWebhook.set(m.webhookId, n);
     wake();
   };
+  const settle = () => {
+    unrecorded -= 1;
+    delivered += 1;
+    if (unrecorded === maxUnrecorded - 1) wake();
+  };
 
   const main = (async () => {
     while (!stopped) {
-      const free = concurrency - inflight;
+      const free = unrecorded < maxUnrecorded ? concurrency - inflight : 0;
       let claimed = 0;
       if (free > 0) {
         const want = Math.min(free, batchSize);
@@ -98,6 +110,7 @@ export function startDeliveryLoop(opts: TLoopOptions = {}): TDeliveryLoop {
               for (const m of messages) inflightByWebhook.set(m.webhookId, (inflightByWebhook.get(m.webhookId) ?? 0) + 1);
               markClaimed();
             },
+            onSent: sent,
             onSettled: settle,
           });
           passes += 1;
@@ -117,13 +130,13 @@ export function startDeliveryLoop(opts: TLoopOptions = {}): TDeliveryLoop {
         sendPendingNotificationEmails().catch((error: unknown) => logger.warn({ err: error }, "notification e-mail pass failed"));
       }
       // More may be due right away when the claim came back full.
-      if (claimed > 0 && claimed === Math.min(free, batchSize) && inflight < concurrency) continue;
+      if (claimed > 0 && claimed >= Math.min(free, batchSize) && inflight < concurrency && unrecorded < maxUnrecorded) continue;
       await sleep();
     }
   })();
 
   return {
-    stats: () => ({ inflight, passes, delivered }),
+    stats: () => ({ inflight, unrecorded, passes, delivered }),
     async stop() {
       stopped = true;
       wake();

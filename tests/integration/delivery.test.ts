@@ -281,6 +281,33 @@ describe("leases and crash safety", () => {
     }
   });
 
+  it("reports each message claimed, then sent, then settled, once each: delivered, failed and skipped alike", async () => {
+    await t.db.message.updateMany({ where: { status: { in: ["PENDING", "IN_PROGRESS"] } }, data: { status: "SKIPPED", leaseOwner: null } }); // earlier cases' leftovers
+    const ok = await makeWebhook(admin(), rx.url);
+    await ingestEvent({ actor: admin(), input: alert() });
+    const off = await makeWebhook(admin(), `${rx.url}/off`);
+    await ingestEvent({ actor: admin(), input: alert() });
+    await setWebhookEnabled({ actor: admin(), id: off.webhook.id, enabled: false });
+    rx.setHandler((req, res, i) => respond(i === 0 ? 200 : 500)(req, res, i));
+    const log = new Map<string, string[]>();
+    const note = (what: string) => (m: { id: string }) => log.set(m.id, [...(log.get(m.id) ?? []), what]);
+    const recorded = new Map<string, number>();
+    const summary = await runDeliveryPass({
+      onClaimed: (messages) => messages.forEach(note("claimed")),
+      onSent: note("sent"),
+      onSettled: (m) => {
+        note("settled")(m);
+        recorded.set(m.id, -1);
+        void t.db.attempt.count({ where: { messageId: m.id } }).then((n) => recorded.set(m.id, n));
+      },
+    });
+    expect(summary).toMatchObject({ claimed: 3, succeeded: 1, retrying: 1, skipped: 1 });
+    expect([...log.values()]).toEqual([["claimed", "sent", "settled"], ["claimed", "sent", "settled"], ["claimed", "sent", "settled"]]);
+    await vi.waitFor(() => expect([...recorded.values()].sort()).toEqual([0, 1, 1])); // the skipped one has no attempt
+    expect(new Set([...log.keys()]).size).toBe(3);
+    await t.db.message.updateMany({ where: { webhookId: { in: [ok.webhook.id, off.webhook.id] } }, data: { status: "SUCCEEDED", leaseOwner: null } });
+  });
+
   it("reads a claim's worth of rows, not the whole backlog (index order)", async () => {
     const { webhook } = await makeWebhook(admin(), rx.url);
     const now = new Date(Date.now() + 1000);
