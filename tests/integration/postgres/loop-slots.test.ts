@@ -4,41 +4,24 @@
  * `maxUnrecorded` answered sends waiting for it (PostgreSQL server only: the
  * test holds a lock the recording needs from a second connection).
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import pg from "pg";
-import { createTestDb, type TTestDb } from "../helpers/db";
-import { createTwoOrgs } from "../helpers/fixtures";
+import { closeDeliveryFixture, openDeliveryFixture, type TDeliveryFixture } from "../helpers/delivery-fixture";
 import { makeWebhook } from "../helpers/webhooks";
-import { startReceiver, type TReceiver } from "../../helpers/receiver";
-import { setDeliveryAllowPrivate } from "@/lib/delivery/config";
 import { ingestEvent } from "@/lib/delivery/ingest";
-import { closeHttpAgents } from "@/lib/delivery/http";
 import { runDeliveryPass } from "@/lib/delivery/engine";
 import { startDeliveryLoop } from "@/lib/delivery/loop";
 
-let t: TTestDb;
-let orgs: Awaited<ReturnType<typeof createTwoOrgs>>;
-let rx: TReceiver;
+let t: TDeliveryFixture["t"];
+let orgs: TDeliveryFixture["orgs"];
+let rx: TDeliveryFixture["rx"];
 
 beforeAll(async () => {
-  setDeliveryAllowPrivate(true);
-  t = await createTestDb();
-  orgs = await createTwoOrgs();
-  rx = await startReceiver();
+  ({ t, orgs, rx } = await openDeliveryFixture());
 });
-afterAll(async () => {
-  await rx.close();
-  await closeHttpAgents();
-  await t.close();
-});
+afterAll(() => closeDeliveryFixture({ t, rx }));
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const waiting = { timeout: 15_000, interval: 25 };
 
 it("keeps sending while recording waits, up to maxUnrecorded answered sends; then records each exactly once", async () => {
   if (t.target.kind !== "postgres") throw new Error("postgres only");
@@ -57,18 +40,18 @@ it("keeps sending while recording waits, up to maxUnrecorded answered sends; the
   const loop = startDeliveryLoop({ concurrency: 1, perWebhookConcurrency: 1, maxUnrecorded: 3, pollMs: 100, purgeEveryMs: 3_600_000 });
   try {
     // One slot: each send waited for its recording before, so one request would be all until the lock goes.
-    await until(() => rx.received.length - sentBefore >= 3, "three answered sends while recording is blocked");
+    await vi.waitFor(() => expect(rx.received.length - sentBefore).toBeGreaterThanOrEqual(3), waiting); // three answered while recording is blocked
     await new Promise((r) => setTimeout(r, 500));
     expect(rx.received.length - sentBefore).toBe(3); // the cap: three answered, none recorded, the loop waits
     expect(loop.stats()).toMatchObject({ inflight: 0, unrecorded: 3 });
     expect(await t.db.attempt.count({ where: { webhookId: webhook.id } })).toBe(1);
 
     await blocker.query("COMMIT");
-    await until(async () => (await t.db.message.count({ where: { webhookId: webhook.id, status: "SUCCEEDED" } })) === 7, "all seven recorded");
+    await vi.waitFor(async () => expect(await t.db.message.count({ where: { webhookId: webhook.id, status: "SUCCEEDED" } })).toBe(7), waiting);
     expect(rx.received.length - sentBefore).toBe(6);
     expect(new Set(rx.received.slice(sentBefore).map((r) => String(r.headers["webhook-id"]))).size).toBe(6);
     expect(await t.db.attempt.count({ where: { webhookId: webhook.id } })).toBe(7);
-    await until(() => loop.stats().unrecorded === 0, "nothing left unrecorded");
+    await vi.waitFor(() => expect(loop.stats().unrecorded).toBe(0), waiting);
   } finally {
     await blocker.end().catch(() => {});
     await loop.stop();
