@@ -3,7 +3,10 @@
  * ceiling: a bare undici POST loop with the same concurrency and body to the
  * same receiver. (5) Peak RSS of the worker during the run.
  */
+import fs from "node:fs";
+import path from "node:path";
 import type { ChildProcess } from "node:child_process";
+import type pg from "pg";
 import { getDb } from "@/lib/db/client";
 import { createDatabase, createOrgActor, openDb, sqlClient, BENCH_ENCRYPTION_KEYS } from "./db";
 import { seedDeliveryRun, releaseMessages } from "./scenarios";
@@ -24,6 +27,8 @@ export type TDeliveryOptions = {
   workerEnv?: Record<string, string>;
   workerExecArgv?: string[];
   dbName?: string;
+  /** Write PostgreSQL's statements during the run (pg_stat_statements, which the server must preload) here. */
+  statementsFile?: string;
 };
 
 type TReceiverStats = { count: number; connections: number; distinct: number; firstAt: number; lastAt: number };
@@ -52,6 +57,7 @@ export async function runDeliveryThroughput(o: TDeliveryOptions) {
     await ask(o.receiver, { cmd: "reset" });
     const memory = workers.map((w) => sampleMemory(w.pid));
     const cpu0 = { workers: workers.map((w) => cpuSeconds(w.pid)), pg: pgCpuSeconds(o.postmasterPid), receiver: cpuSeconds(o.receiver.pid!) };
+    if (o.statementsFile) await sql.query(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()`);
     const stat0 = (await sql.query(`SELECT xact_commit::bigint AS commits, tup_inserted::bigint AS ins, tup_updated::bigint AS upd FROM pg_stat_database WHERE datname = current_database()`)).rows[0] as { commits: string; ins: string; upd: string };
     const t0 = Date.now();
     await releaseMessages(webhookIds);
@@ -106,12 +112,26 @@ export async function runDeliveryThroughput(o: TDeliveryOptions) {
       },
       workerErrors: workers.flatMap((w) => w.errors).slice(0, 5),
     };
+    if (o.statementsFile) log(`delivery: statements written to ${await writeStatements(sql, o.statementsFile, o.n)}`);
     log(`delivery: ${result.perSecond} messages/s (${result.ms} ms), worker peak RSS ${result.peakWorkerRssMb} MB, exactly once: ${exactlyOnce}`);
     return { result, body };
   } finally {
     await Promise.all(workers.map((w) => stopChild(w.child)));
     await sql.end();
   }
+}
+
+/** PostgreSQL's statements of the run by total execution time: calls, ms per call and per delivered message, rows. */
+async function writeStatements(sql: pg.Client, file: string, messages: number): Promise<string> {
+  const rows = (await sql.query(`SELECT toplevel, calls::int, total_exec_time, total_plan_time, rows::bigint, regexp_replace(query, '\\s+', ' ', 'g') AS query
+                                   FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                                  ORDER BY total_exec_time DESC LIMIT 25`)).rows as { toplevel: boolean; calls: number; total_exec_time: number; total_plan_time: number; rows: string; query: string }[];
+  const lines = rows.map((r) =>
+    [r.toplevel ? "top   " : "nested", String(r.calls).padStart(7), (r.total_exec_time / r.calls).toFixed(3).padStart(9), ((r.total_exec_time + r.total_plan_time) / messages).toFixed(4).padStart(8), String(r.rows).padStart(8), r.query.slice(0, 400)].join("  "),
+  );
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, [`level     calls  ms/call  ms/msg     rows  statement (${messages} messages; nested = run inside another, e.g. by a trigger)`, ...lines].join("\n") + "\n");
+  return path.relative(process.cwd(), file);
 }
 
 /** The ceiling: the same number of POSTs with the same concurrency and body, bare undici, own process. */

@@ -16,6 +16,7 @@
  * --explain (console query plans via auto_explain → tmp/bench-explain.txt),
  * --profile-worker (V8 CPU profile of the worker during (1) → tmp/bench-prof/),
  * --worker-node-flags="--max-old-space-size=96" (V8 flags for the worker processes of (1)),
+ * --statements (PostgreSQL's statements during (1) by total time, from pg_stat_statements → tmp/bench-statements.txt),
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const info = machine();
   console.log(`Hookyard benchmark on ${info.cores} cores (${info.cpu}), ${info.memoryGb} GiB, Node ${info.node}${quick ? " — QUICK run (small sizes)" : ""}`);
-  const pg = await startPgServer({ maxConnections: 300 });
+  const pg = await startPgServer({ maxConnections: 300, settings: args.has("statements") ? { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track": "all" } : {} });
   process.env.DATABASE_URL = pg.url; // ingest sends NOTIFY on PostgreSQL, as in production
   const lib = await import("../bench/lib");
   const { runDeliveryThroughput, runCeiling } = await import("../bench/delivery");
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
         ...(args.has("profile-worker") ? ["--cpu-prof", `--cpu-prof-dir=${path.join(lib.ROOT, "tmp", "bench-prof")}`] : []),
         ...(args.get("worker-node-flags")?.split(" ").filter(Boolean) ?? []),
       ];
-      const { result, body } = await runDeliveryThroughput({ serverUrl: pg.url, postmasterPid: postmaster, receiver, receiverUrl, n: CONFIG.messages, webhooks: CONFIG.webhooks, workers: CONFIG.workers, concurrency: CONFIG.concurrency, perEndpoint: CONFIG.perEndpoint, dataDir: tmpDir, workerExecArgv });
+      const { result, body } = await runDeliveryThroughput({ serverUrl: pg.url, postmasterPid: postmaster, receiver, receiverUrl, n: CONFIG.messages, webhooks: CONFIG.webhooks, workers: CONFIG.workers, concurrency: CONFIG.concurrency, perEndpoint: CONFIG.perEndpoint, dataDir: tmpDir, workerExecArgv, statementsFile: args.has("statements") ? path.join(lib.ROOT, "tmp", "bench-statements.txt") : undefined });
       R.delivery = result;
       R.ceiling = await runCeiling({ receiver, receiverUrl, n: CONFIG.messages, concurrency: CONFIG.concurrency * CONFIG.workers, body });
       R.deliveredToCeiling = lib.round(result.perSecond / R.ceiling.perSecond, 3);

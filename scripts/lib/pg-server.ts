@@ -55,14 +55,14 @@ function runAs(bin: string, args: string[]): void {
   else execFileSync(bin, args, { stdio: "pipe" });
 }
 
-export async function startPgServer(opts: { maxConnections?: number } = {}): Promise<TPgServer> {
+export async function startPgServer(opts: { maxConnections?: number; /** More `-c name=value` settings. */ settings?: Record<string, string> } = {}): Promise<TPgServer> {
   const binDir = ensurePostgresInstalled();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hookyard-pg-"));
   const dataDir = path.join(dir, "data");
   if (isRoot()) execFileSync("chown", ["-R", "postgres:postgres", dir]);
   runAs(path.join(binDir, "initdb"), ["-D", dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
   const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=${opts.maxConnections ?? 200} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=${opts.maxConnections ?? 200} -c fsync=off -c synchronous_commit=off -c full_page_writes=off${Object.entries(opts.settings ?? {}).map(([k, v]) => ` -c ${k}=${v}`).join("")}`;
   fs.writeFileSync(path.join(dir, "control.json"), JSON.stringify({ binDir, dataDir, options }));
   if (isRoot()) execFileSync("chown", ["postgres:postgres", path.join(dir, "control.json")]);
   const start = () => startExisting(dir);
