@@ -48,8 +48,9 @@ export const ZEnv = z.object({
   /** Delivery to private/loopback targets: "1" for all, or a comma list of CIDRs. */
   DELIVERY_ALLOW_PRIVATE: z.string().default(""),
   /**
-   * Delivery started with the server: an in-process loop in `next start` (`npm run serve`); `npm start` on PostgreSQL
-   * runs a worker process beside the server instead. 0 = neither (workers or the cron route deliver).
+   * Delivery started with the server: `next start` (`npm run serve`) runs the loop in a worker thread of the server
+   * process on PostgreSQL, on its own event loop on the embedded database; `npm start` on PostgreSQL runs a worker
+   * process beside the server instead. 0 = none of these (workers or the cron route deliver).
    */
   DELIVERY_LOOP: flag.default(true),
   /** Sends in flight per process, and per endpoint. */

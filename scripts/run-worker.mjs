@@ -17,13 +17,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import v8 from "node:v8";
+import { isMainThread } from "node:worker_threads";
 
 // Under load V8 lets the old generation grow to several times what survives a
 // collection before it collects again: at 1,500 deliveries/s the worker's peak
 // RSS reached 280–310 MB with ~50 MB live. Growing it by at most half of what
 // survives bounds the peak near 230–240 MB at no measurable CPU cost
-// (docs/performance.md section 14). A flag given on the command line wins.
-if (!process.execArgv.some((a) => a.startsWith("--heap-growing-percent") || a.startsWith("--heap_growing_percent"))) v8.setFlagsFromString("--heap-growing-percent=50");
+// (docs/performance.md section 14). A flag given on the command line wins. As
+// the server's delivery thread (lib/delivery/drivers.ts) it leaves the flags
+// alone: they are the whole process's.
+if (isMainThread && !process.execArgv.some((a) => a.startsWith("--heap-growing-percent") || a.startsWith("--heap_growing_percent"))) v8.setFlagsFromString("--heap-growing-percent=50");
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ENTRY = "scripts/worker.ts";

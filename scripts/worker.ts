@@ -3,12 +3,18 @@
  * PostgreSQL database (SKIP LOCKED leases keep them apart). On the embedded
  * database the app's own loop delivers; PGlite belongs to one process.
  * SIGTERM/SIGINT: stop claiming, finish the sends in flight, exit.
+ *
+ * The same entry is the server's delivery thread on PostgreSQL
+ * (lib/delivery/drivers.ts): there the server's messages stand in for
+ * signals — "stop" — and carry its in-process wake-ups — "wake".
  */
+import { isMainThread, parentPort } from "node:worker_threads";
 import { getEnv } from "@/lib/env";
 import { closeDb } from "@/lib/db/client";
 import { schemaEngineLoaded } from "@/lib/db/migrate";
 import { migrateDatabase } from "@/lib/db/setup";
 import { startConfiguredDeliveryLoop } from "@/lib/delivery/drivers";
+import { wakeDeliveryLoops } from "@/lib/delivery/wake";
 import { logger } from "@/lib/log";
 
 async function main(): Promise<void> {
@@ -18,7 +24,7 @@ async function main(): Promise<void> {
   // query says so and the wasm schema engine is never loaded.
   const applied = await migrateDatabase();
   if (applied.length) logger.info({ applied }, "migrations applied");
-  logger.info({ pendingMigrations: applied.length, schemaEngineLoaded: schemaEngineLoaded() }, "worker started");
+  logger.info({ pendingMigrations: applied.length, schemaEngineLoaded: schemaEngineLoaded(), thread: !isMainThread }, "worker started");
   const loop = startConfiguredDeliveryLoop();
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "worker stopping");
@@ -26,8 +32,15 @@ async function main(): Promise<void> {
     await closeDb();
     process.exit(0);
   };
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
+  if (isMainThread) {
+    process.once("SIGTERM", () => void shutdown("SIGTERM"));
+    process.once("SIGINT", () => void shutdown("SIGINT"));
+  } else {
+    parentPort?.on("message", (message: unknown) => {
+      if (message === "wake") wakeDeliveryLoops();
+      else if (message === "stop") void shutdown("server stopping");
+    });
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,8 +1,16 @@
-/** The drivers' shared start-up: the in-process loop with the server, or a worker process. */
+/**
+ * The drivers' shared start-up: the loop with the server (a delivery thread
+ * on PostgreSQL, in process on the embedded database), or a worker process.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/log";
 import { processSingleton } from "@/lib/process-singleton";
 import { startDeliveryLoop, type TDeliveryLoop, type TLoopOptions } from "./loop";
+import { onDeliveryWake } from "./wake";
+import { setServerDelivery } from "./server-delivery";
 
 export function startConfiguredDeliveryLoop(extra: TLoopOptions = {}): TDeliveryLoop {
   const env = getEnv();
@@ -20,14 +28,71 @@ export function startConfiguredDeliveryLoop(extra: TLoopOptions = {}): TDelivery
   return loop;
 }
 
-/** Called from instrumentation.ts when the Next.js server starts. */
+/**
+ * Called from instrumentation.ts when the Next.js server starts. On
+ * PostgreSQL the loop runs in a worker thread of the server process: it has
+ * its own event loop, so request handling does not delay sends and
+ * recordings (docs/performance.md section 15). PGlite belongs to the thread
+ * that opened it: on the embedded database the loop runs in process.
+ */
 export function startServerDeliveryLoop(): void {
-  if (!getEnv().DELIVERY_LOOP) {
+  const env = getEnv();
+  if (!env.DELIVERY_LOOP) {
     logger.info("in-process delivery loop is off (DELIVERY_LOOP=0): use npm run worker or the cron route");
     return;
   }
+  if (env.DATABASE_URL) {
+    const entry = path.join(process.cwd(), "scripts", "run-worker.mjs");
+    if (fs.existsSync(entry)) return startDeliveryThread(entry);
+    logger.warn({ entry }, "delivery thread entry not found: delivering on the server's own event loop");
+  }
   const loop = startConfiguredDeliveryLoop();
+  setServerDelivery({ mode: "in-process", running: true });
   const stop = () => void loop.stop();
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
+}
+
+/** A thread exits this long after "stop" at most (its sends have their own deadline, and unrecorded ones come back after their lease). */
+const THREAD_STOP_GRACE_MS = 20_000;
+
+/**
+ * Runs `npm run worker`'s entry in a worker thread, forwards this process's
+ * wake-ups (manual retries, recoveries) to it, restarts it with a backoff if
+ * it dies, and stops it on SIGTERM/SIGINT.
+ */
+function startDeliveryThread(entry: string): void {
+  let stopping = false;
+  let worker: Worker | null = null;
+  let restartDelay = 1_000;
+  const start = () => {
+    const started = Date.now();
+    const w = new Worker(entry);
+    worker = w;
+    w.on("online", () => setServerDelivery({ mode: "thread", running: true }));
+    w.on("error", (error) => logger.error({ err: error }, "delivery thread failed"));
+    w.on("exit", (code) => {
+      worker = null;
+      setServerDelivery({ mode: "thread", running: false });
+      if (stopping) return;
+      // A thread that ran a while gets a fresh backoff.
+      if (Date.now() - started > 60_000) restartDelay = 1_000;
+      logger.error({ code, restartInMs: restartDelay }, "delivery thread exited; restarting it");
+      setTimeout(start, restartDelay).unref();
+      restartDelay = Math.min(restartDelay * 2, 30_000);
+    });
+  };
+  start();
+  setServerDelivery({ mode: "thread", running: false });
+  onDeliveryWake(() => worker?.postMessage("wake"));
+  const stop = () => {
+    stopping = true;
+    const w = worker;
+    if (!w) return;
+    w.postMessage("stop");
+    setTimeout(() => void w.terminate(), THREAD_STOP_GRACE_MS).unref();
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  logger.info("delivery loop started in a worker thread of the server");
 }

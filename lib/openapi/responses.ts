@@ -296,4 +296,7 @@ export const ZHealth = z.object({
     .object({ lagSeconds: z.number(), due: z.number().int(), inProgress: z.number().int(), oldestDueAt: nullable(dt()) })
     .optional()
     .meta({ description: "Delivery lag: age of the oldest due PENDING message (0 when nothing is due)." }),
+  loop: z
+    .object({ mode: z.enum(["thread", "in-process", "off"]), running: z.boolean() })
+    .meta({ description: "This server's own delivery: a worker thread (PostgreSQL), its event loop (embedded database), or off (DELIVERY_LOOP=0; npm start on PostgreSQL delivers from a worker process)." }),
 });

@@ -310,7 +310,7 @@ export const ROUTES: TRouteSpec[] = [
   },
   {
     method: "GET", path: "/api/health", operationId: "getHealth", tag: "Operations", auth: "none",
-    summary: "Health", description: "200 with the database status and the delivery lag; 503 when the database is unreachable.",
+    summary: "Health", description: "200 with the database status, the delivery lag and this server's own delivery loop; 503 when the database is unreachable.",
     errors: [503],
     responses: [ok("Healthy.", R.ZHealth, "Health")], example: {},
   },

@@ -146,10 +146,11 @@ describe("GET /api/metrics", () => {
     expect(valueOf(m, "hookyard_events_ingested_5m")).toBe(0);
   });
 
-  it("/api/health reports the delivery lag", async () => {
+  it("/api/health reports the delivery lag, and that this process runs no delivery loop of its own", async () => {
     const res = await callRoute(healthGET as never, { url: "/api/health" });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: "ok", database: { status: "ok" }, delivery: { due: expect.any(Number), inProgress: 0, oldestDueAt: expect.any(String) } });
+    expect(res.body.loop).toEqual({ mode: "off", running: false });
     expect(res.body.delivery.lagSeconds).toBeGreaterThanOrEqual(119);
   });
 });

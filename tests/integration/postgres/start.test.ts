@@ -2,8 +2,10 @@
  * `npm start` on PostgreSQL (scripts/start.ts): the server with its
  * in-process loop off, and one delivery worker process beside it, which
  * delivers what the server ingests. SIGTERM stops both.
+ * `next start` alone (npm run serve) on PostgreSQL: the server delivers from
+ * a worker thread of its own process.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -64,15 +66,18 @@ function childrenOf(pid: number): { pid: number; cmd: string }[] {
 
 type TServing = { proc: ChildProcess; url: string; output: () => string };
 
-async function startServing(): Promise<TServing> {
+/** `npm start` (scripts/start.ts), or with `serve` the built server alone (`next start`, as `npm run serve`). */
+async function startServing(opts: { serve?: boolean } = {}): Promise<TServing> {
   if (t.target.kind !== "postgres") throw new Error("postgres only");
   const port = await freePort();
   let output = "";
-  const proc = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+  const command = opts.serve ? ["node_modules/next/dist/bin/next", "start", "-p", String(port)] : ["--import", "tsx", "scripts/start.ts"];
+  const proc = spawn(process.execPath, command, {
     env: {
       ...process.env, DATABASE_URL: t.target.url, PORT: String(port), DATA_DIR: dataDir, ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
       AUTH_SECRET: "start-test-auth-secret-0123456789abcdef", DELIVERY_ALLOW_PRIVATE: "1", LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1",
       SEED_ADMIN_PASSWORD: "start-test-1", SEED_AUTHOR_PASSWORD: "start-test-2", SEED_SUPPORT_PASSWORD: "start-test-3",
+      ...(opts.serve ? { DELIVERY_LOOP: "1", LOG_LEVEL: "info" } : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -145,5 +150,44 @@ describe("npm start on PostgreSQL", () => {
     process.kill(worker!.pid, "SIGKILL");
     expect(await exitOf(serving.proc)).toBe(1);
     expect(children.filter((c) => /next|run-worker/.test(c.cmd)).map((c) => c.pid).filter(alive)).toEqual([]);
+  }, 180_000);
+
+  it("next start alone delivers from a worker thread of the server, what it ingests and a manual retry", async () => {
+    const orgs = await createTwoOrgs();
+    // The endpoint refuses: the first attempt fails, and a manual retry sends it again.
+    const refusing = await startReceiver(respond(500));
+    try {
+      const { webhook } = await makeWebhook(orgs.a.admin.actor, refusing.url);
+      const { key } = await createKey(orgs.a.org.id);
+      const serving = await startServing({ serve: true });
+      // One process: no worker process beside the server.
+      expect(childrenOf(serving.proc.pid!).filter((c) => c.cmd.includes("run-worker")), serving.output()).toEqual([]);
+      const health = () => fetch(`${serving.url}/api/health`).then((r) => r.json() as Promise<{ loop: { mode: string; running: boolean } }>);
+      await vi.waitFor(async () => expect((await health()).loop).toEqual({ mode: "thread", running: true }), { timeout: 30_000, interval: 100 });
+
+      const res = await fetch(`${serving.url}/api/v1/events`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ id: "serve-1", type: "alert.active", resource: "alert-cpu", data: { alert_name: "CPU" } }),
+      });
+      expect(res.status).toBe(202);
+      const message = () => t.db.message.findFirstOrThrow({ where: { webhookId: webhook.id } });
+      await vi.waitFor(async () => expect(await message()).toMatchObject({ status: "PENDING", attemptCount: 1, lastStatusCode: 500 }), { timeout: 30_000, interval: 100 });
+      expect(refusing.received).toHaveLength(1);
+      // The thread logs as the worker does, through the server's output.
+      expect(serving.output()).toMatch(/"thread":true[^\n]*"msg":"worker started"/);
+
+      const retry = await fetch(`${serving.url}/api/v1/messages/${(await message()).id}/retry`, { method: "POST", headers: { authorization: `Bearer ${key}` } });
+      expect(retry.status, await retry.clone().text()).toBeLessThan(300);
+      // A failed manual retry leaves the message failed.
+      await vi.waitFor(async () => expect(await message()).toMatchObject({ status: "FAILED", attemptCount: 2 }), { timeout: 30_000, interval: 100 });
+      expect(refusing.received).toHaveLength(2);
+
+      // next start exits with 128 + 15 once its requests are answered; the thread, told to stop, ends with the process.
+      serving.proc.kill("SIGTERM");
+      expect(await exitOf(serving.proc)).toBe(143);
+    } finally {
+      await refusing.close();
+    }
   }, 180_000);
 });
