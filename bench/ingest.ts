@@ -118,6 +118,12 @@ async function steadyRate(o: { post: TPost; prefix: string; rate: number; second
   }
 }
 
+/** CPU cores used per process since a reading (CPU seconds ÷ wall seconds). */
+function cpuCoresSince(before: Record<string, number> & { at: number }, after: Record<string, number>): Record<string, number> {
+  const wall = (Date.now() - before.at) / 1000;
+  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, round((v - (before[k] ?? 0)) / wall, 2)]));
+}
+
 export async function runIngestAndLatency(o: {
   serverUrl: string;
   postmasterPid: number;
@@ -165,19 +171,24 @@ export async function runIngestAndLatency(o: {
     // The floor: the same path at a low rate, where nothing queues.
     out.latencyWorkerLowRate = await steadyRate({ post: client.post, prefix: "latl", rate: 10, seconds: 6, warmupSeconds: 1, databaseUrl: url, receiver: o.receiver });
     log(`latency: ${o.latencyRate} events/s for ${o.latencySeconds} s, app + worker process (NOTIFY)`);
+    const w0 = { app: treeCpuSeconds(app.child.pid!), worker: treeCpuSeconds(worker.pid), at: Date.now() };
     out.latencyWorker = await steadyRate({ post: client.post, prefix: "latw", rate: o.latencyRate, seconds: o.latencySeconds, warmupSeconds: 2, databaseUrl: url, receiver: o.receiver });
+    (out.latencyWorker as Record<string, unknown>).cpuCores = cpuCoresSince(w0, { app: treeCpuSeconds(app.child.pid!), worker: treeCpuSeconds(worker.pid) });
     await stopChild(worker.child);
     worker = null;
     await client.close();
     await app.stop();
 
-    // (3) Latency with the app's own in-process loop (the default single-process deployment).
+    // (3) Latency with the app's own loop: `next start` alone, which delivers from a worker thread on PostgreSQL.
     app = await startApp({ databaseUrl: url, port, dataDir: appDir, encryptionKeys: BENCH_ENCRYPTION_KEYS, env: { DELIVERY_LOOP: "1" }, build: false });
     client = poster(app, keys.inProcess, 64);
-    await closedLoop(client.post, "warm2", 100, 4);
+    // Warmed up as the first app was before its runs (a freshly started server answers slower until its code is optimized).
+    await closedLoop(client.post, "warm2", 300, o.ingestConcurrency);
     await sleep(1000);
     log(`latency: ${o.latencyRate} events/s for ${o.latencySeconds} s, app with in-process loop`);
+    const i0 = { app: treeCpuSeconds(app.child.pid!), at: Date.now() };
     out.latencyInProcess = await steadyRate({ post: client.post, prefix: "lati", rate: o.latencyRate, seconds: o.latencySeconds, warmupSeconds: 2, databaseUrl: url, receiver: o.receiver });
+    (out.latencyInProcess as Record<string, unknown>).cpuCores = cpuCoresSince(i0, { app: treeCpuSeconds(app.child.pid!) });
     await client.close();
     const l = out.latencyInProcess as { ingestToFirstAttemptMs: { p50: number; p95: number; p99: number } };
     log(`latency (in-process): p50 ${l.ingestToFirstAttemptMs.p50} / p95 ${l.ingestToFirstAttemptMs.p95} / p99 ${l.ingestToFirstAttemptMs.p99} ms`);
