@@ -4,13 +4,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/log";
 import { processSingleton } from "@/lib/process-singleton";
 import { startDeliveryLoop, type TDeliveryLoop, type TLoopOptions } from "./loop";
 import { onDeliveryWake } from "./wake";
 import { setServerDelivery } from "./server-delivery";
+import { superviseThread } from "./thread";
 
 export function startConfiguredDeliveryLoop(extra: TLoopOptions = {}): TDeliveryLoop {
   const env = getEnv();
@@ -53,45 +53,24 @@ export function startServerDeliveryLoop(): void {
   process.once("SIGINT", stop);
 }
 
-/** A thread exits this long after "stop" at most (its sends have their own deadline, and unrecorded ones come back after their lease). */
-const THREAD_STOP_GRACE_MS = 20_000;
-
 /**
- * Runs `npm run worker`'s entry in a worker thread, forwards this process's
- * wake-ups (manual retries, recoveries) to it, restarts it with a backoff if
- * it dies, and stops it on SIGTERM/SIGINT.
+ * Runs `npm run worker`'s entry in a worker thread (restarted if it dies),
+ * forwards this process's wake-ups (manual retries, recoveries) to it, and
+ * stops it on SIGTERM/SIGINT: its sends have their own deadline, and what it
+ * could not record comes back after its lease.
  */
 function startDeliveryThread(entry: string): void {
-  let stopping = false;
-  let worker: Worker | null = null;
-  let restartDelay = 1_000;
-  const start = () => {
-    const started = Date.now();
-    const w = new Worker(entry);
-    worker = w;
-    w.on("online", () => setServerDelivery({ mode: "thread", running: true }));
-    w.on("error", (error) => logger.error({ err: error }, "delivery thread failed"));
-    w.on("exit", (code) => {
-      worker = null;
-      setServerDelivery({ mode: "thread", running: false });
-      if (stopping) return;
-      // A thread that ran a while gets a fresh backoff.
-      if (Date.now() - started > 60_000) restartDelay = 1_000;
-      logger.error({ code, restartInMs: restartDelay }, "delivery thread exited; restarting it");
-      setTimeout(start, restartDelay).unref();
-      restartDelay = Math.min(restartDelay * 2, 30_000);
-    });
-  };
-  start();
   setServerDelivery({ mode: "thread", running: false });
-  onDeliveryWake(() => worker?.postMessage("wake"));
-  const stop = () => {
-    stopping = true;
-    const w = worker;
-    if (!w) return;
-    w.postMessage("stop");
-    setTimeout(() => void w.terminate(), THREAD_STOP_GRACE_MS).unref();
-  };
+  const thread = superviseThread({
+    entry,
+    onState: (running) => setServerDelivery({ mode: "thread", running }),
+    onError: (error) => logger.error({ err: error }, "delivery thread failed"),
+    onExit: ({ code, restartInMs }) => {
+      if (restartInMs !== null) logger.error({ code, restartInMs }, "delivery thread exited; restarting it");
+    },
+  });
+  onDeliveryWake(() => thread.post("wake"));
+  const stop = () => void thread.stop();
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
   logger.info("delivery loop started in a worker thread of the server");

@@ -1,0 +1,69 @@
+/**
+ * Keeps one worker thread running a script: restarts it with a growing delay
+ * when it exits unasked (reset after a minute of running), passes messages to
+ * it, and stops it by asking — "stop" — then terminating it after a grace
+ * period. The server's delivery thread (drivers.ts) is one.
+ */
+import { Worker } from "node:worker_threads";
+
+export type TSupervisedThread = {
+  /** Sends a message to the thread if one is running (dropped while it restarts). */
+  post: (message: unknown) => void;
+  /** Asks the thread to stop; resolves once it has exited (terminated after the grace period). */
+  stop: () => Promise<void>;
+};
+
+export function superviseThread(opts: {
+  entry: string;
+  /** Called with true once a thread is online, false when it exited. */
+  onState?: (running: boolean) => void;
+  onExit?: (info: { code: number; restartInMs: number | null }) => void;
+  onError?: (error: unknown) => void;
+  firstRestartMs?: number;
+  maxRestartMs?: number;
+  stopGraceMs?: number;
+}): TSupervisedThread {
+  const firstRestartMs = opts.firstRestartMs ?? 1_000;
+  const maxRestartMs = opts.maxRestartMs ?? 30_000;
+  let restartDelay = firstRestartMs;
+  let stopping = false;
+  let worker: Worker | null = null;
+  let restartTimer: NodeJS.Timeout | null = null;
+  let exited: Promise<void> = Promise.resolve();
+
+  const start = () => {
+    restartTimer = null;
+    const started = Date.now();
+    const w = new Worker(opts.entry);
+    worker = w;
+    exited = new Promise((resolve) => w.once("exit", () => resolve()));
+    w.on("online", () => opts.onState?.(true));
+    w.on("error", (error) => opts.onError?.(error));
+    w.on("exit", (code) => {
+      worker = null;
+      opts.onState?.(false);
+      if (stopping) return opts.onExit?.({ code, restartInMs: null });
+      if (Date.now() - started > 60_000) restartDelay = firstRestartMs;
+      opts.onExit?.({ code, restartInMs: restartDelay });
+      restartTimer = setTimeout(start, restartDelay);
+      restartTimer.unref();
+      restartDelay = Math.min(restartDelay * 2, maxRestartMs);
+    });
+  };
+  start();
+
+  return {
+    post: (message) => worker?.postMessage(message),
+    async stop() {
+      stopping = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      const w = worker;
+      if (!w) return;
+      w.postMessage("stop");
+      const grace = setTimeout(() => void w.terminate(), opts.stopGraceMs ?? 20_000);
+      grace.unref();
+      await exited;
+      clearTimeout(grace);
+    },
+  };
+}
