@@ -39,6 +39,8 @@ export type TClaimedMessage = {
   retryTrigger: "AUTO" | "MANUAL" | "TEST";
   /** The event's causation depth (loop guard header), returned by the claim itself. */
   causationDepth: number;
+  /** The webhook's configVersion when claimed (absent: load the webhook afresh). */
+  configVersion?: number | null;
 };
 
 export type TEngineOptions = {
@@ -86,14 +88,16 @@ export const CLAIM_SQL = preparedSql(
       SET "status" = 'IN_PROGRESS', "leaseUntil" = $1, "leaseOwner" = $2, "updatedAt" = $3
     WHERE m."id" IN (SELECT "id" FROM ranked WHERE "rank" <= $5 ORDER BY "rank0", "dueAt" LIMIT $4)
     RETURNING m."id", m."organizationId", m."webhookId", m."eventId", m."body", m."attemptCount", m."retryTrigger",
-              COALESCE((SELECT e."causationDepth" FROM "Event" e WHERE e."id" = m."eventId" AND e."organizationId" = m."organizationId"), 0)::int AS "causationDepth"`,
+              COALESCE((SELECT e."causationDepth" FROM "Event" e WHERE e."id" = m."eventId" AND e."organizationId" = m."organizationId"), 0)::int AS "causationDepth",
+              (SELECT w."configVersion" FROM "Webhook" w WHERE w."id" = m."webhookId" AND w."organizationId" = m."organizationId") AS "configVersion"`,
 );
 
 /**
  * Takes up to `limit` due messages — in progress with an expired lease (a
  * crashed worker's) first, then pending and due — and leases them to `owner`.
- * The event's causation depth comes back with the claim (a scalar subquery
- * per returned row, by primary key) instead of a lookup per send.
+ * The event's causation depth and the webhook's configVersion come back with
+ * the claim (scalar subqueries per returned row, by primary key) instead of a
+ * lookup per send.
  */
 export async function claimDueMessages(opts: {
   limit: number;
@@ -129,19 +133,46 @@ type TWebhookForDelivery = TDeliverySettings & {
 };
 
 /** A pass's webhooks with their secrets in force (or why they cannot be opened), by webhook id. */
-type TPassWebhooks = Map<string, { webhook: TWebhookForDelivery; secrets: TOpenSecrets | Error }>;
+type TPassWebhook = { webhook: TWebhookForDelivery; secrets: TOpenSecrets | Error };
+type TPassWebhooks = Map<string, TPassWebhook>;
 
 export const DEFAULT_BATCH_LIMIT = 100;
 
 /**
+ * Webhooks loaded by earlier passes, with the configVersion they were loaded
+ * at. Triggers raise a webhook's version with every change to it or to its
+ * secrets, and every claim returns the version in force, so an entry is used
+ * only while nothing changed; it is also dropped when one of its secrets
+ * expires, and after a minute.
+ */
+const loadedWebhooks = new Map<string, { version: number; validUntil: number; loaded: TPassWebhook }>();
+const LOADED_WEBHOOKS_MAX = 1_000;
+const LOADED_WEBHOOK_MS = 60_000;
+let webhookLoads = 0;
+
+/** How many times passes loaded webhooks from the database (tests: what the cache saved). */
+export function countWebhookLoads(): number {
+  return webhookLoads;
+}
+
+/**
  * Loads the webhooks of claimed messages and their secrets: two queries for a
- * whole pass. A webhook only counts for a message of its own organization.
+ * whole pass, none when every webhook is loaded at the version its messages
+ * were claimed with. A webhook only counts for a message of its own organization.
  */
 async function loadPassWebhooks(messages: TClaimedMessage[], now: Date): Promise<TPassWebhooks> {
   const pass: TPassWebhooks = new Map();
-  if (!messages.length) return pass;
+  const missing = new Map<string, string>();
+  for (const m of messages) {
+    if (pass.has(m.webhookId) || missing.has(m.webhookId)) continue;
+    const cached = loadedWebhooks.get(m.webhookId);
+    if (cached && m.configVersion !== undefined && cached.version === m.configVersion && cached.validUntil > now.getTime() && cached.loaded.webhook.organizationId === m.organizationId) pass.set(m.webhookId, cached.loaded);
+    else missing.set(m.webhookId, m.organizationId);
+  }
+  if (!missing.size) return pass;
+  webhookLoads += 1;
   const rows = await getDb().webhook.findMany({
-    where: { id: { in: [...new Set(messages.map((m) => m.webhookId))] }, organizationId: { in: [...new Set(messages.map((m) => m.organizationId))] } },
+    where: { id: { in: [...missing.keys()] }, organizationId: { in: [...new Set(missing.values())] } },
   });
   const webhooks = rows.map((w): TWebhookForDelivery => ({
     id: w.id,
@@ -161,7 +192,18 @@ async function loadPassWebhooks(messages: TClaimedMessage[], now: Date): Promise
   }));
   // Disabled webhooks send nothing: their secrets stay closed.
   const secrets = await openSecretsOfWebhooks({ webhooks: webhooks.filter((w) => w.enabled), now });
-  for (const webhook of webhooks) pass.set(webhook.id, { webhook, secrets: secrets.get(webhook.id) ?? { signing: [], auth: {} } });
+  for (const [i, webhook] of webhooks.entries()) {
+    const opened = secrets.get(webhook.id);
+    const loaded = { webhook, secrets: opened?.secrets ?? { signing: [], auth: {} } };
+    pass.set(webhook.id, loaded);
+    loadedWebhooks.delete(webhook.id);
+    loadedWebhooks.set(webhook.id, { version: rows[i]!.configVersion, validUntil: Math.min(now.getTime() + LOADED_WEBHOOK_MS, opened?.expiresAt?.getTime() ?? Infinity), loaded });
+  }
+  // The oldest loads go first (a Map keeps insertion order).
+  for (const id of loadedWebhooks.keys()) {
+    if (loadedWebhooks.size <= LOADED_WEBHOOKS_MAX) break;
+    loadedWebhooks.delete(id);
+  }
   return pass;
 }
 

@@ -70,8 +70,8 @@ export async function openWebhookSecrets(opts: { organizationId: string; webhook
 export async function openSecretsOfWebhooks(opts: {
   webhooks: { id: string; organizationId: string }[];
   now?: Date;
-}): Promise<Map<string, TOpenSecrets | Error>> {
-  const result = new Map<string, TOpenSecrets | Error>();
+}): Promise<Map<string, { secrets: TOpenSecrets | Error; /** When the first of these secrets goes out of force (null: none expires). */ expiresAt: Date | null }>> {
+  const result = new Map<string, { secrets: TOpenSecrets | Error; expiresAt: Date | null }>();
   if (!opts.webhooks.length) return result;
   const owner = new Map(opts.webhooks.map((w) => [w.id, w.organizationId]));
   const rows = await getDb().webhookSecret.findMany({
@@ -82,15 +82,17 @@ export async function openSecretsOfWebhooks(opts: {
     },
     orderBy: { createdAt: "desc" },
   });
-  for (const id of owner.keys()) result.set(id, { signing: [], auth: {} });
+  for (const id of owner.keys()) result.set(id, { secrets: { signing: [], auth: {} }, expiresAt: null });
   const keyring = getKeyring();
   for (const row of rows) {
     const current = result.get(row.webhookId);
-    if (!current || current instanceof Error || owner.get(row.webhookId) !== row.organizationId) continue;
+    if (!current || owner.get(row.webhookId) !== row.organizationId) continue;
+    if (row.expiresAt && (!current.expiresAt || row.expiresAt < current.expiresAt)) current.expiresAt = row.expiresAt;
+    if (current.secrets instanceof Error) continue;
     try {
-      openRowInto(current, row, keyring);
+      openRowInto(current.secrets, row, keyring);
     } catch (error) {
-      result.set(row.webhookId, error instanceof Error ? error : new Error(String(error)));
+      current.secrets = error instanceof Error ? error : new Error(String(error));
     }
   }
   return result;

@@ -6,10 +6,10 @@ import { createTwoOrgs } from "./helpers/fixtures";
 import { makeWebhook } from "./helpers/webhooks";
 import { respond, type TReceiver } from "../helpers/receiver";
 import { ingestEvent } from "@/lib/delivery/ingest";
-import { runDeliveryPass, claimDueMessages, recordAttempt, CLAIM_SQL } from "@/lib/delivery/engine";
+import { runDeliveryPass, claimDueMessages, recordAttempt, countWebhookLoads, CLAIM_SQL } from "@/lib/delivery/engine";
 import { setDeliveryAllowPrivate } from "@/lib/delivery/config";
 import { getWebhookMetrics, listAttempts, recoverFailedMessages, retryMessage, testWebhook } from "@/lib/domain/deliveries";
-import { setWebhookEnabled, updateWebhook } from "@/lib/domain/webhooks";
+import { rotateSigningSecret, setWebhookEnabled, updateWebhook } from "@/lib/domain/webhooks";
 import { renderTemplate } from "@/lib/templates";
 import { getEventType } from "@/lib/catalog";
 
@@ -403,6 +403,70 @@ describe("test sends and the attempt log", () => {
     expect((await listAttempts({ actor: admin(), id: webhook.id, query: { q: "ticket-5" } })).attempts).toHaveLength(1);
     await expect(listAttempts({ actor: admin(), id: webhook.id, query: { status: "weird" } })).rejects.toMatchObject({ status: 400 });
     await expect(listAttempts({ actor: orgs.b.admin.actor, id: webhook.id, query: {} })).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe("a webhook's settings between passes", () => {
+  it("are loaded once while nothing changes, and afresh after any change: URL, secret rotation, a secret's expiry, disabling", async () => {
+    const { webhook, signingSecret } = await makeWebhook(admin(), rx.url);
+    const clock = { now: new Date(Date.now() + 1_000) };
+    const pass = () => runDeliveryPass({ now: () => clock.now, random: () => 0.5 });
+    // Earlier cases' retries may come due on this clock: their webhooks are disabled, so they are skipped, not sent.
+    const deliver = async () => {
+      await ingestEvent({ actor: admin(), input: alert() });
+      expect(await pass()).toMatchObject({ succeeded: 1 });
+      return rx.received.at(-1)!;
+    };
+    await deliver();
+    const loads = countWebhookLoads();
+    await deliver();
+    await deliver();
+    expect(countWebhookLoads()).toBe(loads);
+
+    await updateWebhook({ actor: admin(), id: webhook.id, input: { targetUrl: `${rx.url}/moved` } });
+    expect((await deliver()).url).toMatch(/\/moved$/);
+
+    const { signingSecret: rotated } = await rotateSigningSecret({ actor: admin(), id: webhook.id, graceMs: 10_000, now: clock.now });
+    let got = await deliver();
+    expect(String(got.headers["webhook-signature"]).split(" ")).toHaveLength(2);
+    expect(() => new StandardWebhook(rotated).verify(got.body, got.headers as Record<string, string>)).not.toThrow();
+    expect(() => new StandardWebhook(signingSecret).verify(got.body, got.headers as Record<string, string>)).not.toThrow();
+    const afterRotation = countWebhookLoads();
+    await deliver();
+    expect(countWebhookLoads()).toBe(afterRotation);
+
+    // The previous secret goes out of force with time alone: nothing is written when it does.
+    clock.now = new Date(clock.now.getTime() + 11_000);
+    got = await deliver();
+    expect(String(got.headers["webhook-signature"]).split(" ")).toHaveLength(1);
+    expect(() => new StandardWebhook(rotated).verify(got.body, got.headers as Record<string, string>)).not.toThrow();
+    expect(() => new StandardWebhook(signingSecret).verify(got.body, got.headers as Record<string, string>)).toThrow();
+
+    const last = await ingestEvent({ actor: admin(), input: alert() });
+    await setWebhookEnabled({ actor: admin(), id: webhook.id, enabled: false });
+    const sent = rx.received.length;
+    expect(await pass()).toMatchObject({ succeeded: 0 });
+    expect(rx.received).toHaveLength(sent);
+    expect(await t.db.message.findFirstOrThrow({ where: { eventId: last.id } })).toMatchObject({ status: "SKIPPED" });
+  });
+
+  it("have a configVersion that rises with every write to the webhook or to its secrets, whoever writes it", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    const version = async () => (await t.db.webhook.findUniqueOrThrow({ where: { id: webhook.id } })).configVersion;
+    let last = await version();
+    const rises = async (write: () => Promise<unknown>) => {
+      await write();
+      const now = await version();
+      expect(now).toBeGreaterThan(last);
+      last = now;
+    };
+    await rises(() => t.db.$executeRawUnsafe(`UPDATE "Webhook" SET "consecutiveFailures" = 1 WHERE "id" = $1::uuid`, webhook.id));
+    await rises(() => rotateSigningSecret({ actor: admin(), id: webhook.id, graceMs: 60_000 }));
+    await rises(() => t.db.$executeRawUnsafe(`UPDATE "WebhookSecret" SET "expiresAt" = now() WHERE "webhookId" = $1::uuid AND "expiresAt" IS NOT NULL`, webhook.id));
+    await rises(() => t.db.$executeRawUnsafe(`DELETE FROM "WebhookSecret" WHERE "webhookId" = $1::uuid AND "expiresAt" IS NOT NULL`, webhook.id));
+    // A statement that sets the version itself is not raised again.
+    await t.db.$executeRawUnsafe(`UPDATE "Webhook" SET "configVersion" = 100 WHERE "id" = $1::uuid`, webhook.id);
+    expect(await version()).toBe(100);
   });
 });
 
