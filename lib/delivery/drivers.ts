@@ -48,7 +48,11 @@ export function startServerDeliveryLoop(): void {
   }
   const loop = startConfiguredDeliveryLoop();
   setServerDelivery({ mode: "in-process", running: true });
-  const stop = () => void loop.stop();
+  stopOnSignals(() => void loop.stop());
+}
+
+/** Stops the server's delivery when the server is told to stop. */
+function stopOnSignals(stop: () => void): void {
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
 }
@@ -70,8 +74,6 @@ function startDeliveryThread(entry: string): void {
     },
   });
   onDeliveryWake(() => thread.post("wake"));
-  const stop = () => void thread.stop();
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+  stopOnSignals(() => void thread.stop());
   logger.info("delivery loop started in a worker thread of the server");
 }

@@ -174,7 +174,7 @@ async function loadPassWebhooks(messages: TClaimedMessage[], now: Date): Promise
   const rows = await getDb().webhook.findMany({
     where: { id: { in: [...missing.keys()] }, organizationId: { in: [...new Set(missing.values())] } },
   });
-  const webhooks = rows.map((w): TWebhookForDelivery => ({
+  const webhooks = rows.map((w): TWebhookForDelivery & { configVersion: number } => ({
     id: w.id,
     organizationId: w.organizationId,
     enabled: w.enabled,
@@ -189,15 +189,16 @@ async function loadPassWebhooks(messages: TClaimedMessage[], now: Date): Promise
     authConfig: (w.authConfig ?? {}) as TDeliverySettings["authConfig"],
     batchMode: w.batchMode,
     batchLimit: w.batchLimit ?? DEFAULT_BATCH_LIMIT,
+    configVersion: w.configVersion,
   }));
   // Disabled webhooks send nothing: their secrets stay closed.
   const secrets = await openSecretsOfWebhooks({ webhooks: webhooks.filter((w) => w.enabled), now });
-  for (const [i, webhook] of webhooks.entries()) {
+  for (const webhook of webhooks) {
     const opened = secrets.get(webhook.id);
     const loaded = { webhook, secrets: opened?.secrets ?? { signing: [], auth: {} } };
     pass.set(webhook.id, loaded);
     loadedWebhooks.delete(webhook.id);
-    loadedWebhooks.set(webhook.id, { version: rows[i]!.configVersion, validUntil: Math.min(now.getTime() + LOADED_WEBHOOK_MS, opened?.expiresAt?.getTime() ?? Infinity), loaded });
+    loadedWebhooks.set(webhook.id, { version: webhook.configVersion, validUntil: Math.min(now.getTime() + LOADED_WEBHOOK_MS, opened?.expiresAt?.getTime() ?? Infinity), loaded });
   }
   // The oldest loads go first (a Map keeps insertion order).
   for (const id of loadedWebhooks.keys()) {
