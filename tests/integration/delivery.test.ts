@@ -450,7 +450,23 @@ describe("a webhook's settings between passes", () => {
     expect(await t.db.message.findFirstOrThrow({ where: { eventId: last.id } })).toMatchObject({ status: "SKIPPED" });
   });
 
-  it("have a configVersion that rises with every write to the webhook or to its secrets, whoever writes it", async () => {
+  it("are loaded once across passes of a failing webhook: its failure streak is not a change of its settings", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    rx.setHandler(respond(410)); // Gone: each message fails for good at once, and the recorder raises the streak
+    const clock = { now: new Date(Date.now() + 1_000) };
+    const fail = async () => {
+      await ingestEvent({ actor: admin(), input: alert() });
+      expect(await runDeliveryPass({ now: () => clock.now, random: () => 0.5 })).toMatchObject({ failed: 1 });
+    };
+    await fail();
+    const loads = countWebhookLoads();
+    await fail();
+    await fail();
+    expect(countWebhookLoads()).toBe(loads);
+    expect((await t.db.webhook.findUniqueOrThrow({ where: { id: webhook.id } })).consecutiveFailures).toBe(3);
+  });
+
+  it("have a configVersion that rises with every change of the webhook's settings or of its secrets, whoever writes it", async () => {
     const { webhook } = await makeWebhook(admin(), rx.url);
     const version = async () => (await t.db.webhook.findUniqueOrThrow({ where: { id: webhook.id } })).configVersion;
     let last = await version();
@@ -460,7 +476,16 @@ describe("a webhook's settings between passes", () => {
       expect(now).toBeGreaterThan(last);
       last = now;
     };
-    await rises(() => t.db.$executeRawUnsafe(`UPDATE "Webhook" SET "consecutiveFailures" = 1 WHERE "id" = $1::uuid`, webhook.id));
+    const stays = async (write: () => Promise<unknown>) => {
+      await write();
+      expect(await version()).toBe(last);
+    };
+    await rises(() => t.db.$executeRawUnsafe(`UPDATE "Webhook" SET "note" = 'moved' WHERE "id" = $1::uuid`, webhook.id));
+    await rises(() => updateWebhook({ actor: admin(), id: webhook.id, input: { targetUrl: `${rx.url}/v2` } }));
+    await rises(() => setWebhookEnabled({ actor: admin(), id: webhook.id, enabled: false }));
+    // The failure streak and updatedAt are the recorder's bookkeeping, not settings; nor is rewriting a value.
+    await stays(() => t.db.$executeRawUnsafe(`UPDATE "Webhook" SET "consecutiveFailures" = 1, "updatedAt" = now() WHERE "id" = $1::uuid`, webhook.id));
+    await stays(() => t.db.$executeRawUnsafe(`UPDATE "Webhook" SET "targetUrl" = "targetUrl" WHERE "id" = $1::uuid`, webhook.id));
     await rises(() => rotateSigningSecret({ actor: admin(), id: webhook.id, graceMs: 60_000 }));
     await rises(() => t.db.$executeRawUnsafe(`UPDATE "WebhookSecret" SET "expiresAt" = now() WHERE "webhookId" = $1::uuid AND "expiresAt" IS NOT NULL`, webhook.id));
     await rises(() => t.db.$executeRawUnsafe(`DELETE FROM "WebhookSecret" WHERE "webhookId" = $1::uuid AND "expiresAt" IS NOT NULL`, webhook.id));
