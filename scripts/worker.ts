@@ -5,8 +5,8 @@
  * SIGTERM/SIGINT: stop claiming, finish the sends in flight, exit.
  *
  * The same entry is the server's delivery thread on PostgreSQL
- * (lib/delivery/drivers.ts): there the server's messages stand in for
- * signals — "stop" — and carry its in-process wake-ups — "wake".
+ * (lib/delivery/drivers.ts): there the server's "stop" message stands in for
+ * the signals. Wake-ups reach it as they reach a worker process: NOTIFY.
  */
 import { isMainThread, parentPort } from "node:worker_threads";
 import { getEnv } from "@/lib/env";
@@ -14,7 +14,6 @@ import { closeDb } from "@/lib/db/client";
 import { schemaEngineLoaded } from "@/lib/db/migrate";
 import { migrateDatabase } from "@/lib/db/setup";
 import { startConfiguredDeliveryLoop } from "@/lib/delivery/drivers";
-import { wakeDeliveryLoops } from "@/lib/delivery/wake";
 import { logger } from "@/lib/log";
 
 async function main(): Promise<void> {
@@ -37,8 +36,7 @@ async function main(): Promise<void> {
     process.once("SIGINT", () => void shutdown("SIGINT"));
   } else {
     parentPort?.on("message", (message: unknown) => {
-      if (message === "wake") wakeDeliveryLoops();
-      else if (message === "stop") void shutdown("server stopping");
+      if (message === "stop") void shutdown("server stopping");
     });
   }
 }

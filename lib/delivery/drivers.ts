@@ -8,7 +8,6 @@ import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/log";
 import { processSingleton } from "@/lib/process-singleton";
 import { startDeliveryLoop, type TDeliveryLoop, type TLoopOptions } from "./loop";
-import { onDeliveryWake } from "./wake";
 import { setServerDelivery } from "./server-delivery";
 import { superviseThread } from "./thread";
 
@@ -58,8 +57,9 @@ function stopOnSignals(stop: () => void): void {
 }
 
 /**
- * Runs `npm run worker`'s entry in a worker thread (restarted if it dies),
- * forwards this process's wake-ups (manual retries, recoveries) to it, and
+ * Runs `npm run worker`'s entry in a worker thread (restarted if it dies; it
+ * LISTENs for wake-ups like a worker process: ingestion, manual retries and
+ * recoveries NOTIFY on commit), and
  * stops it on SIGTERM/SIGINT: its sends have their own deadline, and what it
  * could not record comes back after its lease.
  */
@@ -73,7 +73,6 @@ function startDeliveryThread(entry: string): void {
       if (restartInMs !== null) logger.error({ code, restartInMs }, "delivery thread exited; restarting it");
     },
   });
-  onDeliveryWake(() => thread.post("wake"));
   stopOnSignals(() => void thread.stop());
   logger.info("delivery loop started in a worker thread of the server");
 }

@@ -15,7 +15,7 @@ import { buildDeliveryRequest, type TDeliverySettings } from "@/lib/delivery/req
 import { deliveryAllowPrivate, USER_AGENT } from "@/lib/delivery/config";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/log";
-import { wakeDeliveryLoops } from "@/lib/delivery/wake";
+import { notifyDeliveryLoops, wakeDeliveryLoops } from "@/lib/delivery/wake";
 import { ZAttemptQuery, type TAttemptQuery } from "@/lib/validation/webhook";
 import { z } from "zod";
 import crypto from "node:crypto";
@@ -275,6 +275,7 @@ export async function retryMessage(opts: { actor: TActor; id: string; now?: Date
     if (m.status === "SUCCEEDED") throw new Conflict("This message was already delivered.");
     await tx.message.update({ where: { id: m.id }, data: { status: "PENDING", nextAttemptAt: now, retryTrigger: "MANUAL", completedAt: null } });
     await recordAudit({ tx, actor: opts.actor, action: "message.retried", targetType: "Message", targetId: m.id });
+    await notifyDeliveryLoops({ tx });
     return { id: m.id, status: "PENDING" };
   });
   wakeDeliveryLoops();
@@ -292,6 +293,7 @@ export async function recoverFailedMessages(opts: { actor: TActor; id: string; s
       data: { status: "PENDING", nextAttemptAt: now, retryTrigger: "MANUAL", completedAt: null },
     });
     await recordAudit({ tx, actor: opts.actor, action: "webhook.recovered", targetType: "Webhook", targetId: w.id, changes: { since: opts.since.toISOString(), recovered: count } });
+    if (count) await notifyDeliveryLoops({ tx });
     return count;
   });
   if (recovered) wakeDeliveryLoops();

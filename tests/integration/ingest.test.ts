@@ -16,6 +16,7 @@ import { createTwoOrgs } from "./helpers/fixtures";
 import { makeWebhook } from "./helpers/webhooks";
 import { ingestEvent, storeEvent } from "@/lib/delivery/ingest";
 import { setWebhookEnabled } from "@/lib/domain/webhooks";
+import { recoverFailedMessages, retryMessage } from "@/lib/domain/deliveries";
 import { NOTIFY_CHANNEL } from "@/lib/delivery/wake";
 import { getEventType } from "@/lib/catalog";
 
@@ -155,6 +156,40 @@ describe(`ingest writes on ${TEST_DB_KIND}`, () => {
       await ingestEvent({ actor: orgs.b.admin.actor, input: alert("notify-1") });
       await new Promise((r) => setTimeout(r, 300));
       expect(heard).toEqual([NOTIFY_CHANNEL]);
+    } finally {
+      await listener.end();
+      await t.db.webhook.deleteMany({ where: { organizationId: orgs.b.org.id } });
+    }
+  });
+
+  it.runIf(TEST_DB_KIND === "postgres")("notifies other processes when Retry now or Recover puts messages back, on commit only", async () => {
+    if (t.target.kind !== "postgres") return;
+    const actor = orgs.b.admin.actor;
+    const { webhook } = await makeWebhook(actor, URL_);
+    await ingestEvent({ actor, input: alert("notify-retry") });
+    const message = await t.db.message.findFirstOrThrow({ where: { webhookId: webhook.id } });
+    await t.db.message.update({ where: { id: message.id }, data: { status: "FAILED", nextAttemptAt: null, completedAt: new Date() } });
+    const listener = new pg.Client({ connectionString: t.target.url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on("notification", (n) => heard.push(n.channel));
+    await listener.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    const settle = () => new Promise((r) => setTimeout(r, 300));
+    try {
+      await retryMessage({ actor, id: message.id });
+      await settle();
+      expect(heard).toEqual([NOTIFY_CHANNEL]);
+      // Refused (already delivered): its transaction rolls back, and its NOTIFY with it.
+      await t.db.message.update({ where: { id: message.id }, data: { status: "SUCCEEDED", nextAttemptAt: null } });
+      await expect(retryMessage({ actor, id: message.id })).rejects.toMatchObject({ status: 409 });
+      // Nothing to recover: nobody is woken.
+      expect(await recoverFailedMessages({ actor, id: webhook.id, since: new Date(0) })).toEqual({ recovered: 0 });
+      await settle();
+      expect(heard).toHaveLength(1);
+      await t.db.message.update({ where: { id: message.id }, data: { status: "FAILED" } });
+      expect(await recoverFailedMessages({ actor, id: webhook.id, since: new Date(0) })).toEqual({ recovered: 1 });
+      await settle();
+      expect(heard).toHaveLength(2);
     } finally {
       await listener.end();
       await t.db.webhook.deleteMany({ where: { organizationId: orgs.b.org.id } });
