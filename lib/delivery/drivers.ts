@@ -47,21 +47,46 @@ export function startServerDeliveryLoop(): void {
   }
   const loop = startConfiguredDeliveryLoop();
   setServerDelivery({ mode: "in-process", running: true });
-  stopOnSignals(() => void loop.stop());
+  stopOnSignals(() => loop.stop());
 }
 
-/** Stops the server's delivery when the server is told to stop. */
-function stopOnSignals(stop: () => void): void {
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+/**
+ * Stops the server's delivery when the server is told to stop, before the
+ * server's own handling of the signal runs: `next start` closes its HTTP
+ * server and then calls process.exit, which would cut the sends in flight
+ * (their messages would go again after their lease, a duplicate for the
+ * receiver). The listeners already registered — Next.js registers its own
+ * before instrumentation runs — are called once delivery has stopped.
+ */
+function stopOnSignals(stop: () => Promise<void>): void {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    const later = process.listeners(signal);
+    process.removeAllListeners(signal);
+    let stopping: Promise<void> | null = null;
+    const onSignal = () => {
+      stopping ??= stop()
+        .catch((error: unknown) => logger.error({ err: error }, "stopping the delivery loop failed"))
+        .finally(() => {
+          for (const listener of later) listener(signal);
+          // Nobody else handles it (NEXT_MANUAL_SIG_HANDLE without a handler): the signal's default, termination.
+          if (!later.length && process.listenerCount(signal) === 1) {
+            process.removeListener(signal, onSignal);
+            process.kill(process.pid, signal);
+          }
+        });
+    };
+    process.on(signal, onSignal);
+  }
 }
 
 /**
  * Runs `npm run worker`'s entry in a worker thread (restarted if it dies; it
  * LISTENs for wake-ups like a worker process: ingestion, manual retries and
  * recoveries NOTIFY on commit), and
- * stops it on SIGTERM/SIGINT: its sends have their own deadline, and what it
- * could not record comes back after its lease.
+ * stops it on SIGTERM/SIGINT before the server exits: it finishes and records
+ * the sends in flight (they have their own deadline; the thread is
+ * terminated after a grace period, and what it could not record comes back
+ * after its lease).
  */
 function startDeliveryThread(entry: string): void {
   setServerDelivery({ mode: "thread", running: false });
@@ -73,6 +98,6 @@ function startDeliveryThread(entry: string): void {
       if (restartInMs !== null) logger.error({ code, restartInMs }, "delivery thread exited; restarting it");
     },
   });
-  stopOnSignals(() => void thread.stop());
+  stopOnSignals(() => thread.stop());
   logger.info("delivery loop started in a worker thread of the server");
 }

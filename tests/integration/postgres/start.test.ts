@@ -152,7 +152,7 @@ describe("npm start on PostgreSQL", () => {
     expect(children.filter((c) => /next|run-worker/.test(c.cmd)).map((c) => c.pid).filter(alive)).toEqual([]);
   }, 180_000);
 
-  it("next start alone delivers from a worker thread of the server, what it ingests and a manual retry", async () => {
+  it("next start alone delivers from a worker thread of the server, what it ingests and a manual retry, and finishes a send in flight at SIGTERM", async () => {
     const orgs = await createTwoOrgs();
     // The endpoint refuses: the first attempt fails, and a manual retry sends it again.
     const refusing = await startReceiver(respond(500));
@@ -183,9 +183,21 @@ describe("npm start on PostgreSQL", () => {
       await vi.waitFor(async () => expect(await message()).toMatchObject({ status: "FAILED", attemptCount: 2 }), { timeout: 30_000, interval: 100 });
       expect(refusing.received).toHaveLength(2);
 
-      // next start exits with 128 + 15 once its requests are answered; the thread, told to stop, ends with the process.
+      // SIGTERM while a send is in flight: the thread finishes and records it before next start exits (128 + 15);
+      // cut off, the message would stay leased and go again later, a duplicate for the receiver.
+      refusing.setHandler((_req, res) => setTimeout(() => (res.writeHead(200), res.end("ok")), 1_500));
+      const slow = await fetch(`${serving.url}/api/v1/events`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ id: "serve-2", type: "alert.active", resource: "alert-cpu", data: { alert_name: "CPU" } }),
+      });
+      expect(slow.status).toBe(202);
+      await refusing.waitFor(3);
       serving.proc.kill("SIGTERM");
       expect(await exitOf(serving.proc)).toBe(143);
+      const last = await t.db.message.findFirstOrThrow({ where: { webhookId: webhook.id, event: { externalId: "serve-2" } } });
+      expect(last).toMatchObject({ status: "SUCCEEDED", attemptCount: 1, lastStatusCode: 200 });
+      expect(serving.output()).toMatch(/"msg":"worker stopping"/);
     } finally {
       await refusing.close();
     }
