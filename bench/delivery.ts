@@ -135,26 +135,30 @@ async function writeStatements(sql: pg.Client, file: string, messages: number): 
 }
 
 /** The ceiling: the same number of POSTs with the same concurrency and body, bare undici, own process. */
-export async function runCeiling(o: { receiver: ChildProcess; receiverUrl: string; n: number; concurrency: number; body: string }) {
+export async function runCeiling(o: { receiver: ChildProcess; receiverUrl: string; n: number; concurrency: number; body: string; record?: { url: string; postmasterPid: number } }) {
   const child = spawnTsx("bench/ceiling.ts", { ipc: true });
   try {
     await waitMessage(child, "ready");
     await ask(o.receiver, { cmd: "reset" });
     const memory = sampleMemory(child.pid!);
-    const c0 = { self: cpuSeconds(child.pid!), receiver: cpuSeconds(o.receiver.pid!) };
-    const r = await ask<{ ms: number; n: number; errors: number }>(child, { cmd: "run", url: `${o.receiverUrl}/hook/ceiling`, n: o.n, concurrency: o.concurrency, body: o.body }, 15 * 60_000);
-    const c1 = { self: cpuSeconds(child.pid!), receiver: cpuSeconds(o.receiver.pid!) };
+    const cpu = () => ({ self: cpuSeconds(child.pid!), receiver: cpuSeconds(o.receiver.pid!), pg: o.record ? pgCpuSeconds(o.record.postmasterPid) : 0 });
+    const c0 = cpu();
+    const r = await ask<{ ms: number; n: number; errors: number; batches?: number }>(child, { cmd: "run", url: `${o.receiverUrl}/hook/ceiling`, n: o.n, concurrency: o.concurrency, body: o.body, recordUrl: o.record?.url }, 15 * 60_000);
+    const c1 = cpu();
     const wall = r.ms / 1000;
+    const cpuCores = { client: round((c1.self - c0.self) / wall, 2), receiver: round((c1.receiver - c0.receiver) / wall, 2), ...(o.record ? { postgres: round((c1.pg - c0.pg) / wall, 2) } : {}) };
     const result = {
       requests: o.n,
       concurrency: o.concurrency,
       ms: round(r.ms, 0),
       perSecond: round((o.n * 1000) / r.ms, 0),
       errors: r.errors,
+      ...(r.batches ? { rowsPerInsert: round(o.n / r.batches, 1) } : {}),
       peakRssMb: memory.stop().vmHwmMb,
-      cpuCores: { client: round((c1.self - c0.self) / wall, 2), receiver: round((c1.receiver - c0.receiver) / wall, 2) },
+      cpuCores,
+      cpuMsPerRequest: round((Object.values(cpuCores).reduce((a, b) => a + b, 0) * r.ms) / o.n, 3),
     };
-    log(`ceiling: ${result.perSecond} requests/s (${result.ms} ms)`);
+    log(`ceiling${o.record ? " recording each answer in PostgreSQL" : ""}: ${result.perSecond} requests/s (${result.ms} ms)`);
     return result;
   } finally {
     await stopChild(child);
