@@ -13,7 +13,7 @@
 import pg from "pg";
 import { logger } from "@/lib/log";
 import { runDeliveryPass, processOwner, type TClaimedMessage } from "./engine";
-import { purgeExpiredDeliveries } from "./retention";
+import { purgeExpiredDeliveries, vacuumEmbeddedDatabase } from "./retention";
 import { sendPendingNotificationEmails } from "@/lib/notify/email";
 import { NOTIFY_CHANNEL, onDeliveryWake } from "./wake";
 
@@ -28,6 +28,8 @@ export type TLoopOptions = {
   listenUrl?: string;
   owner?: string;
   purgeEveryMs?: number;
+  /** How often the embedded database's tables are checked for a vacuum (it has no autovacuum; default a minute). */
+  vacuumEveryMs?: number;
   sendTimeoutMs?: number;
   leaseMs?: number;
 };
@@ -51,6 +53,7 @@ export function startDeliveryLoop(opts: TLoopOptions = {}): TDeliveryLoop {
   let wakeUp: (() => void) | null = null;
   let woken = false;
   let lastPurge = 0;
+  let lastVacuum = Date.now();
   let lastEmail = 0;
 
   const wake = () => {
@@ -124,6 +127,10 @@ export function startDeliveryLoop(opts: TLoopOptions = {}): TDeliveryLoop {
       if (Date.now() - lastPurge > (opts.purgeEveryMs ?? 60_000)) {
         lastPurge = Date.now();
         purgeExpiredDeliveries().catch((error: unknown) => logger.warn({ err: error }, "retention purge failed"));
+      }
+      if (Date.now() - lastVacuum > (opts.vacuumEveryMs ?? 60_000)) {
+        lastVacuum = Date.now();
+        vacuumEmbeddedDatabase().catch((error: unknown) => logger.warn({ err: error }, "vacuum of the embedded database failed"));
       }
       if (Date.now() - lastEmail > 5_000) {
         lastEmail = Date.now();
