@@ -10,7 +10,7 @@ import type pg from "pg";
 import { getDb } from "@/lib/db/client";
 import { createDatabase, createOrgActor, openDb, sqlClient, BENCH_ENCRYPTION_KEYS } from "./db";
 import { seedDeliveryRun, releaseMessages } from "./scenarios";
-import { ask, cpuSeconds, log, pgCpuSeconds, round, sampleMemory, spawnTsx, stopChild, until, waitMessage } from "./lib";
+import { ask, coresUsed, cpuSeconds, log, pgCpuSeconds, round, sampleMemory, spawnTsx, stopChild, until, waitMessage } from "./lib";
 import { startWorker } from "./worker";
 
 export type TDeliveryOptions = {
@@ -98,11 +98,11 @@ export async function runDeliveryThroughput(o: TDeliveryOptions) {
       attempts,
       workerRss: mem,
       peakWorkerRssMb: Math.max(...mem.map((m) => m.vmHwmMb)),
-      cpuCores: {
-        workers: round(cpu1.workers.reduce((s, c, i) => s + c - cpu0.workers[i]!, 0) / wall, 2),
-        postgres: round((cpu1.pg - cpu0.pg) / wall, 2),
-        receiver: round((cpu1.receiver - cpu0.receiver) / wall, 2),
-      },
+      cpuCores: coresUsed(
+        { workers: cpu0.workers.reduce((s, c) => s + c, 0), postgres: cpu0.pg, receiver: cpu0.receiver },
+        { workers: cpu1.workers.reduce((s, c) => s + c, 0), postgres: cpu1.pg, receiver: cpu1.receiver },
+        wall,
+      ),
       perMessage: {
         pgCommits: round((Number(stat1.commits) - Number(stat0.commits)) / o.n, 1),
         rowsInserted: round((Number(stat1.ins) - Number(stat0.ins)) / o.n, 1),
@@ -141,12 +141,11 @@ export async function runCeiling(o: { receiver: ChildProcess; receiverUrl: strin
     await waitMessage(child, "ready");
     await ask(o.receiver, { cmd: "reset" });
     const memory = sampleMemory(child.pid!);
-    const cpu = () => ({ self: cpuSeconds(child.pid!), receiver: cpuSeconds(o.receiver.pid!), pg: o.record ? pgCpuSeconds(o.record.postmasterPid) : 0 });
+    const cpu = (): Record<string, number> => ({ client: cpuSeconds(child.pid!), receiver: cpuSeconds(o.receiver.pid!), ...(o.record ? { postgres: pgCpuSeconds(o.record.postmasterPid) } : {}) });
     const c0 = cpu();
     const r = await ask<{ ms: number; n: number; errors: number; batches?: number }>(child, { cmd: "run", url: `${o.receiverUrl}/hook/ceiling`, n: o.n, concurrency: o.concurrency, body: o.body, recordUrl: o.record?.url }, 15 * 60_000);
     const c1 = cpu();
-    const wall = r.ms / 1000;
-    const cpuCores = { client: round((c1.self - c0.self) / wall, 2), receiver: round((c1.receiver - c0.receiver) / wall, 2), ...(o.record ? { postgres: round((c1.pg - c0.pg) / wall, 2) } : {}) };
+    const cpuCores = coresUsed(c0, c1, r.ms / 1000);
     const result = {
       requests: o.n,
       concurrency: o.concurrency,

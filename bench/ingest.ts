@@ -10,7 +10,7 @@ import { getDb } from "@/lib/db/client";
 import { alertData, createApiKey, createBenchWebhook, createDatabase, createOrgActor, openDb, sqlClient, BENCH_ENCRYPTION_KEYS } from "./db";
 import { startApp, type TApp } from "./app";
 import { startWorker } from "./worker";
-import { ask, treeCpuSeconds, log, pgCpuSeconds, round, sleep, stopChild, summarize, until } from "./lib";
+import { ask, coresUsed, treeCpuSeconds, log, pgCpuSeconds, round, sleep, stopChild, summarize, until } from "./lib";
 import { freePort } from "../scripts/lib/pg-server";
 
 const now = () => performance.timeOrigin + performance.now();
@@ -118,12 +118,6 @@ async function steadyRate(o: { post: TPost; prefix: string; rate: number; second
   }
 }
 
-/** CPU cores used per process since a reading (CPU seconds ÷ wall seconds). */
-function cpuCoresSince(before: Record<string, number> & { at: number }, after: Record<string, number>): Record<string, number> {
-  const wall = (Date.now() - before.at) / 1000;
-  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, round((v - (before[k] ?? 0)) / wall, 2)]));
-}
-
 export async function runIngestAndLatency(o: {
   serverUrl: string;
   postmasterPid: number;
@@ -171,9 +165,10 @@ export async function runIngestAndLatency(o: {
     // The floor: the same path at a low rate, where nothing queues.
     out.latencyWorkerLowRate = await steadyRate({ post: client.post, prefix: "latl", rate: 10, seconds: 6, warmupSeconds: 1, databaseUrl: url, receiver: o.receiver });
     log(`latency: ${o.latencyRate} events/s for ${o.latencySeconds} s, app + worker process (NOTIFY)`);
-    const w0 = { app: treeCpuSeconds(app.child.pid!), worker: treeCpuSeconds(worker.pid), at: Date.now() };
+    const workerCpu = () => ({ app: treeCpuSeconds(app.child.pid!), worker: treeCpuSeconds(worker!.pid) });
+    const w0 = { cpu: workerCpu(), at: Date.now() };
     out.latencyWorker = await steadyRate({ post: client.post, prefix: "latw", rate: o.latencyRate, seconds: o.latencySeconds, warmupSeconds: 2, databaseUrl: url, receiver: o.receiver });
-    (out.latencyWorker as Record<string, unknown>).cpuCores = cpuCoresSince(w0, { app: treeCpuSeconds(app.child.pid!), worker: treeCpuSeconds(worker.pid) });
+    (out.latencyWorker as Record<string, unknown>).cpuCores = coresUsed(w0.cpu, workerCpu(), (Date.now() - w0.at) / 1000);
     await stopChild(worker.child);
     worker = null;
     await client.close();
@@ -186,9 +181,9 @@ export async function runIngestAndLatency(o: {
     await closedLoop(client.post, "warm2", 300, o.ingestConcurrency);
     await sleep(1000);
     log(`latency: ${o.latencyRate} events/s for ${o.latencySeconds} s, app with in-process loop`);
-    const i0 = { app: treeCpuSeconds(app.child.pid!), at: Date.now() };
+    const i0 = { cpu: { app: treeCpuSeconds(app.child.pid!) }, at: Date.now() };
     out.latencyInProcess = await steadyRate({ post: client.post, prefix: "lati", rate: o.latencyRate, seconds: o.latencySeconds, warmupSeconds: 2, databaseUrl: url, receiver: o.receiver });
-    (out.latencyInProcess as Record<string, unknown>).cpuCores = cpuCoresSince(i0, { app: treeCpuSeconds(app.child.pid!) });
+    (out.latencyInProcess as Record<string, unknown>).cpuCores = coresUsed(i0.cpu, { app: treeCpuSeconds(app.child.pid!) }, (Date.now() - i0.at) / 1000);
     await client.close();
     const l = out.latencyInProcess as { ingestToFirstAttemptMs: { p50: number; p95: number; p99: number } };
     log(`latency (in-process): p50 ${l.ingestToFirstAttemptMs.p50} / p95 ${l.ingestToFirstAttemptMs.p95} / p99 ${l.ingestToFirstAttemptMs.p99} ms`);

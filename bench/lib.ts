@@ -124,6 +124,11 @@ export function processTree(rootPid: number): number[] {
   return out;
 }
 
+/** CPU cores used per process between two readings of CPU seconds (same keys) over `wallSeconds`. */
+export function coresUsed<K extends string>(before: Record<K, number>, after: Record<K, number>, wallSeconds: number): Record<K, number> {
+  return Object.fromEntries(Object.keys(after).map((k) => [k, round((after[k as K] - (before[k as K] ?? 0)) / wallSeconds, 2)])) as Record<K, number>;
+}
+
 /** CPU seconds of a process tree (e.g. scripts/start.ts and the next-server it runs). */
 export function treeCpuSeconds(rootPid: number): number {
   return processTree(rootPid).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
