@@ -177,8 +177,12 @@ export async function runIngestAndLatency(o: {
     // (3) Latency with the app's own loop: `next start` alone, which delivers from a worker thread on PostgreSQL.
     app = await startApp({ databaseUrl: url, port, dataDir: appDir, encryptionKeys: BENCH_ENCRYPTION_KEYS, env: { DELIVERY_LOOP: "1" }, build: false });
     client = poster(app, keys.inProcess, 64);
-    // Warmed up as the first app was before its runs (a freshly started server answers slower until its code is optimized).
-    await closedLoop(client.post, "warm2", 300, o.ingestConcurrency);
+    // Warmed up as the first app was before its latency runs: 300 events, then the ingest run's. A freshly started
+    // server answers slower until V8 has optimized its code: with 300 alone (until 17:20) the first 15 s at 200/s
+    // still ran with the compiler threads busy, and answers queued for seconds.
+    await closedLoop(client.post, "warm2", 300 + o.ingestEvents, o.ingestConcurrency);
+    // The thread delivers what the warm-up queued before the measured run starts.
+    await until(async () => (await getDb().message.count({ where: { status: { in: ["PENDING", "IN_PROGRESS"] } } })) === 0, 120_000, "the warm-up's messages delivered", 200);
     await sleep(1000);
     log(`latency: ${o.latencyRate} events/s for ${o.latencySeconds} s, app with in-process loop`);
     const i0 = { cpu: { app: treeCpuSeconds(app.child.pid!) }, at: Date.now() };
