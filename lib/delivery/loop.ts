@@ -52,9 +52,12 @@ export function startDeliveryLoop(opts: TLoopOptions = {}): TDeliveryLoop {
   let stopped = false;
   let wakeUp: (() => void) | null = null;
   let woken = false;
-  let lastPurge = 0;
-  let lastVacuum = Date.now();
-  let lastEmail = 0;
+  // Chores run between claims, without waiting for them.
+  const chores = [
+    chore("retention purge", opts.purgeEveryMs ?? 60_000, () => purgeExpiredDeliveries()),
+    chore("vacuum of the embedded database", opts.vacuumEveryMs ?? 60_000, vacuumEmbeddedDatabase, { firstAfterOneInterval: true }),
+    chore("notification e-mail pass", 5_000, sendPendingNotificationEmails),
+  ];
 
   const wake = () => {
     woken = true;
@@ -124,18 +127,7 @@ export function startDeliveryLoop(opts: TLoopOptions = {}): TDeliveryLoop {
           logger.error({ err: error }, "delivery claim failed; retrying after the poll interval");
         }
       }
-      if (Date.now() - lastPurge > (opts.purgeEveryMs ?? 60_000)) {
-        lastPurge = Date.now();
-        purgeExpiredDeliveries().catch((error: unknown) => logger.warn({ err: error }, "retention purge failed"));
-      }
-      if (Date.now() - lastVacuum > (opts.vacuumEveryMs ?? 60_000)) {
-        lastVacuum = Date.now();
-        vacuumEmbeddedDatabase().catch((error: unknown) => logger.warn({ err: error }, "vacuum of the embedded database failed"));
-      }
-      if (Date.now() - lastEmail > 5_000) {
-        lastEmail = Date.now();
-        sendPendingNotificationEmails().catch((error: unknown) => logger.warn({ err: error }, "notification e-mail pass failed"));
-      }
+      for (const runIfDue of chores) runIfDue();
       // More may be due right away when the claim came back full.
       if (claimed > 0 && claimed >= Math.min(free, batchSize) && inflight < concurrency && unrecorded < maxUnrecorded) continue;
       await sleep();
@@ -152,6 +144,20 @@ export function startDeliveryLoop(opts: TLoopOptions = {}): TDeliveryLoop {
       await Promise.allSettled([...running]);
       await listener?.close();
     },
+  };
+}
+
+/**
+ * A chore of the loop: the returned function starts `run` (not awaited; a
+ * failure is logged as "<what> failed") when more than `everyMs` passed since
+ * it last started it — at once the first time, or after one interval.
+ */
+function chore(what: string, everyMs: number, run: () => Promise<unknown>, opts: { firstAfterOneInterval?: boolean } = {}): () => void {
+  let last = opts.firstAfterOneInterval ? Date.now() : 0;
+  return () => {
+    if (Date.now() - last <= everyMs) return;
+    last = Date.now();
+    run().catch((error: unknown) => logger.warn({ err: error }, `${what} failed`));
   };
 }
 
