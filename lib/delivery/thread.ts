@@ -1,14 +1,12 @@
 /**
  * Keeps one worker thread running a script: restarts it with a growing delay
- * when it exits unasked (reset after a minute of running), passes messages to
- * it, and stops it by asking — "stop" — then terminating it after a grace
- * period. The server's delivery thread (drivers.ts) is one.
+ * when it exits unasked (reset after a minute of running), and stops it by
+ * asking — "stop" — then terminating it after a grace period. The server's
+ * delivery thread (drivers.ts) is one.
  */
 import { Worker } from "node:worker_threads";
 
 export type TSupervisedThread = {
-  /** Sends a message to the thread if one is running (dropped while it restarts). */
-  post: (message: unknown) => void;
   /** Asks the thread to stop; resolves once it has exited (terminated after the grace period). */
   stop: () => Promise<void>;
 };
@@ -53,7 +51,6 @@ export function superviseThread(opts: {
   start();
 
   return {
-    post: (message) => worker?.postMessage(message),
     async stop() {
       stopping = true;
       if (restartTimer) clearTimeout(restartTimer);
