@@ -446,7 +446,12 @@ class AttemptRecorder {
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length) await this.writeOrSplit(this.take());
+      while (this.queue.length) {
+        // The answers of this turn join the batch before it is taken: on PGlite a write runs on this
+        // thread and would otherwise start, and finish, with the first answer alone.
+        await yieldToEventLoop();
+        await this.writeOrSplit(this.take());
+      }
     } finally {
       this.draining = false;
     }
@@ -514,6 +519,11 @@ class AttemptRecorder {
       }
     }
   }
+}
+
+/** Resolves after the I/O callbacks already due in this turn of the event loop (setImmediate). */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Waits between tries of a recording the database could not take (≈ 7.75 s in all). */

@@ -12,7 +12,7 @@
  */
 import pg from "pg";
 import { logger } from "@/lib/log";
-import { runDeliveryPass, processOwner, type TClaimedMessage } from "./engine";
+import { runDeliveryPass, processOwner, yieldToEventLoop, type TClaimedMessage } from "./engine";
 import { purgeExpiredDeliveries, vacuumEmbeddedDatabase } from "./retention";
 import { sendPendingNotificationEmails } from "@/lib/notify/email";
 import { NOTIFY_CHANNEL, onDeliveryWake } from "./wake";
@@ -95,6 +95,10 @@ export function startDeliveryLoop(opts: TLoopOptions = {}): TDeliveryLoop {
 
   const main = (async () => {
     while (!stopped) {
+      // Let the rest of this turn's answers free their slots first: woken by the first one, the loop
+      // would claim for that one slot alone. On PGlite, whose queries run on this thread, it then never
+      // caught up — one claim per message, and answers waited behind claims (docs/performance.md section 17).
+      await yieldToEventLoop();
       const free = unrecorded < maxUnrecorded ? concurrency - inflight : 0;
       let claimed = 0;
       if (free > 0) {

@@ -7,6 +7,7 @@ import { makeWebhook } from "./helpers/webhooks";
 import { respond, type TReceiver } from "../helpers/receiver";
 import { ingestEvent } from "@/lib/delivery/ingest";
 import { runDeliveryPass, claimDueMessages, recordAttempt, countWebhookLoads, CLAIM_SQL } from "@/lib/delivery/engine";
+import { startDeliveryLoop } from "@/lib/delivery/loop";
 import { setDeliveryAllowPrivate } from "@/lib/delivery/config";
 import { getWebhookMetrics, listAttempts, recoverFailedMessages, retryMessage, testWebhook } from "@/lib/domain/deliveries";
 import { rotateSigningSecret, setWebhookEnabled, updateWebhook } from "@/lib/domain/webhooks";
@@ -643,6 +644,69 @@ describe("recording in batches (group commit)", () => {
     expect(await t.db.message.count({ where: { webhookId: a.webhook.id, status: "SUCCEEDED", attemptCount: 1 } })).toBe(2);
     expect(await t.db.attempt.count({ where: { webhookId: a.webhook.id } })).toBe(2);
     expect(await t.db.attempt.count({ where: { webhookId: b.webhook.id } })).toBe(0);
+  });
+
+  it("outcomes that come in during one turn of the event loop are written by one statement", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    for (let i = 0; i < 6; i++) await ingestEvent({ actor: admin(), input: alert({ alert_name: `turn-${i}` }) });
+    const claimed = await claimDueMessages({ limit: 6, owner: "w", leaseMs: 60_000, now: new Date(Date.now() + 1000) });
+    expect(claimed).toHaveLength(6);
+    const query = vi.spyOn(t.db, "$queryRawUnsafe");
+    try {
+      // Six answers handled by six callbacks of the same turn, as a socket's responses are: the first
+      // one's write must wait for the others instead of starting alone (on PGlite, whose queries run on
+      // this thread, every answer used to be written by a statement of its own).
+      const outcomes = await Promise.all(claimed.map((m) => new Promise<string>((resolve, reject) => setImmediate(() => {
+        recordAttempt({
+          message: m, webhook: { id: webhook.id, organizationId: m.organizationId, targetUrl: rx.url }, owner: "w", startedAt: new Date(), finishedAt: new Date(),
+          request: { url: rx.url, method: "POST", loggedHeaders: {}, body: m.body }, response: { ok: true, statusCode: 200, durationMs: 2, bodyTruncated: false },
+        }).then(resolve, reject);
+      }))));
+      expect(outcomes).toEqual(Array(6).fill("succeeded"));
+      expect(query.mock.calls.filter(([sql]) => String(sql).includes("prepare:record_without_failures"))).toHaveLength(1);
+    } finally {
+      query.mockRestore();
+    }
+    expect(await t.db.message.count({ where: { webhookId: webhook.id, status: "SUCCEEDED", attemptCount: 1, leaseOwner: null } })).toBe(6);
+    expect(await t.db.attempt.count({ where: { webhookId: webhook.id } })).toBe(6);
+  });
+
+  it("the loop claims for every slot its answers freed in one turn, and records them together", async () => {
+    const { webhook } = await makeWebhook(admin(), rx.url);
+    const n = 64;
+    for (let i = 0; i < n; i++) await ingestEvent({ actor: admin(), input: alert({ alert_name: `loop-${i}` }) });
+    // The receiver answers in groups of 16 (or what it holds after 50 ms), all in the same turn, so the
+    // loop gets its answers back together, as a busy endpoint's come back.
+    const held: (() => void)[] = [];
+    let flush: NodeJS.Timeout | undefined;
+    const release = () => {
+      clearTimeout(flush);
+      for (const answer of held.splice(0)) answer();
+    };
+    rx.setHandler((req, res, i) => {
+      held.push(() => respond(200)(req, res, i));
+      if (held.length >= 16) release();
+      else {
+        clearTimeout(flush);
+        flush = setTimeout(release, 50);
+      }
+    });
+    const query = vi.spyOn(t.db, "$queryRawUnsafe");
+    const loop = startDeliveryLoop({ concurrency: 16, perWebhookConcurrency: 16, pollMs: 50, purgeEveryMs: 3_600_000, vacuumEveryMs: 3_600_000 });
+    let statements: string[] = [];
+    try {
+      await vi.waitFor(async () => expect(await t.db.message.count({ where: { webhookId: webhook.id, status: "SUCCEEDED" } })).toBe(n), { timeout: 20_000, interval: 50 });
+    } finally {
+      await loop.stop();
+      statements = query.mock.calls.map(([sql]) => String(sql));
+      query.mockRestore();
+    }
+    const calls = (name: string) => statements.filter((sql) => sql.includes(`prepare:${name}`)).length;
+    // One claim and one recording per message is what the loop did on PGlite before (65 and 64 here; 6 and 4 since).
+    expect(calls("claim_messages")).toBeLessThanOrEqual(n / 2);
+    expect(calls("record_without_failures")).toBeLessThanOrEqual(n / 2);
+    expect(rx.received).toHaveLength(n);
+    expect(await t.db.attempt.count({ where: { webhookId: webhook.id } })).toBe(n);
   });
 
   it("concurrent passes of several owners record together and each outcome lands on its own message", async () => {
