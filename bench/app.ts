@@ -13,9 +13,10 @@ export type TApp = { child: ChildProcess; url: string; stop: () => Promise<void>
 
 /**
  * `build: true` goes through scripts/start.ts (build if needed, migrate, seed,
- * serve); otherwise `next start` on the existing build (a restart).
+ * serve); otherwise `next start` on the existing build (a restart). Without a
+ * `databaseUrl` the app runs on PGlite under `dataDir`, as `npm start` does.
  */
-export async function startApp(opts: { databaseUrl: string; port: number; dataDir: string; encryptionKeys: string; env?: Record<string, string>; timeoutMs?: number; build: boolean }): Promise<TApp> {
+export async function startApp(opts: { databaseUrl: string | undefined; port: number; dataDir: string; encryptionKeys: string; env?: Record<string, string>; timeoutMs?: number; build: boolean }): Promise<TApp> {
   const env = {
     DATABASE_URL: opts.databaseUrl,
     PORT: String(opts.port),

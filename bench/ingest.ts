@@ -6,7 +6,7 @@
 import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { Pool } from "undici";
-import { getDb } from "@/lib/db/client";
+import { closeDb, getDb } from "@/lib/db/client";
 import { alertData, createApiKey, createBenchWebhook, createDatabase, createOrgActor, openDb, sqlClient, BENCH_ENCRYPTION_KEYS } from "./db";
 import { startApp, type TApp } from "./app";
 import { startWorker } from "./worker";
@@ -53,8 +53,37 @@ async function closedLoop(post: TPost, prefix: string, n: number, concurrency: n
   return { events: n, concurrency, ms: round(ms, 0), perSecond: round((n * 1000) / ms, 0), errors, requestMs: summarize(latencies) };
 }
 
-/** Open loop at `rate` events/s for `seconds`; then ingest → first attempt from the database and the receiver. */
-async function steadyRate(o: { post: TPost; prefix: string; rate: number; seconds: number; warmupSeconds: number; databaseUrl: string; receiver: ChildProcess }) {
+/** An event of a latency run and its message's first attempt (epoch ms). */
+type TFirstAttempt = { x: string; mid: string; created: number; started: number };
+
+/** The first attempt of each message of the events whose id starts with `$1`. */
+const FIRST_ATTEMPTS_SQL = `SELECT e."externalId" AS x, m."id"::text AS mid,
+        (EXTRACT(EPOCH FROM e."createdAt") * 1000)::float8 AS created,
+        (EXTRACT(EPOCH FROM a."startedAt") * 1000)::float8 AS started
+   FROM "Event" e JOIN "Message" m ON m."eventId" = e."id" JOIN "Attempt" a ON a."messageId" = m."id" AND a."attemptNumber" = 1
+  WHERE e."externalId" LIKE $1`;
+
+/** First attempts read from a PostgreSQL server once all `expected` events of the run were attempted. */
+function firstAttemptsOnServer(databaseUrl: string) {
+  return async (prefix: string, expected: number): Promise<TFirstAttempt[]> => {
+    const sql = await sqlClient(databaseUrl);
+    try {
+      await until(async () => {
+        const r = await sql.query(`SELECT count(*)::int AS n FROM "Event" e JOIN "Message" m ON m."eventId" = e."id" WHERE e."externalId" LIKE $1 AND m."attemptCount" > 0`, [`${prefix}-%`]);
+        return (r.rows[0] as { n: number }).n >= expected;
+      }, 120_000, "every latency event attempted", 200);
+      return (await sql.query(FIRST_ATTEMPTS_SQL, [`${prefix}-%`])).rows as TFirstAttempt[];
+    } finally {
+      await sql.end();
+    }
+  };
+}
+
+/**
+ * Open loop at `rate` events/s for `seconds`; then ingest → first attempt from
+ * the database (`firstAttempts`, once every event was attempted) and the receiver.
+ */
+async function steadyRate(o: { post: TPost; prefix: string; rate: number; seconds: number; warmupSeconds: number; firstAttempts: (prefix: string, expected: number) => Promise<TFirstAttempt[]>; receiver: ChildProcess }) {
   const total = o.rate * o.seconds;
   const sent = new Map<string, number>();
   const acks: number[] = [];
@@ -81,41 +110,23 @@ async function steadyRate(o: { post: TPost; prefix: string; rate: number; second
   }
   await Promise.all(pending);
   const achievedRate = round((total * 1000) / (now() - start), 1);
-  const sql = await sqlClient(o.databaseUrl);
-  try {
-    await until(async () => {
-      const r = await sql.query(`SELECT count(*)::int AS n FROM "Event" e JOIN "Message" m ON m."eventId" = e."id" WHERE e."externalId" LIKE $1 AND m."attemptCount" > 0`, [`${o.prefix}-%`]);
-      return (r.rows[0] as { n: number }).n >= total - errors;
-    }, 120_000, "every latency event attempted", 200);
-    const rows = (
-      await sql.query(
-        `SELECT e."externalId" AS x, m."id" AS mid,
-                EXTRACT(EPOCH FROM e."createdAt") * 1000 AS created,
-                EXTRACT(EPOCH FROM a."startedAt") * 1000 AS started
-           FROM "Event" e JOIN "Message" m ON m."eventId" = e."id" JOIN "Attempt" a ON a."messageId" = m."id" AND a."attemptNumber" = 1
-          WHERE e."externalId" LIKE $1`,
-        [`${o.prefix}-%`],
-      )
-    ).rows as { x: string; mid: string; created: string; started: string }[];
-    const measured = rows.filter((r) => Number(r.x.slice(o.prefix.length + 1)) >= o.rate * o.warmupSeconds);
-    const arrivals = (await ask<{ times: Record<string, number> }>(o.receiver, { cmd: "times", ids: measured.map((r) => r.mid) })).times;
-    const dbLatency = measured.map((r) => Number(r.started) - Number(r.created));
-    const e2e = measured.filter((r) => arrivals[r.mid] !== undefined && sent.has(r.x)).map((r) => arrivals[r.mid]! - sent.get(r.x)!);
-    return {
-      rate: o.rate,
-      achievedRate,
-      seconds: o.seconds,
-      events: total,
-      measured: measured.length,
-      errors,
-      lateSends: behind,
-      ingestToFirstAttemptMs: summarize(dbLatency),
-      sendToReceivedMs: summarize(e2e),
-      postAckMs: summarize(acks),
-    };
-  } finally {
-    await sql.end();
-  }
+  const rows = await o.firstAttempts(o.prefix, total - errors);
+  const measured = rows.filter((r) => Number(r.x.slice(o.prefix.length + 1)) >= o.rate * o.warmupSeconds);
+  const arrivals = (await ask<{ times: Record<string, number> }>(o.receiver, { cmd: "times", ids: measured.map((r) => r.mid) })).times;
+  const dbLatency = measured.map((r) => Number(r.started) - Number(r.created));
+  const e2e = measured.filter((r) => arrivals[r.mid] !== undefined && sent.has(r.x)).map((r) => arrivals[r.mid]! - sent.get(r.x)!);
+  return {
+    rate: o.rate,
+    achievedRate,
+    seconds: o.seconds,
+    events: total,
+    measured: measured.length,
+    errors,
+    lateSends: behind,
+    ingestToFirstAttemptMs: summarize(dbLatency),
+    sendToReceivedMs: summarize(e2e),
+    postAckMs: summarize(acks),
+  };
 }
 
 export async function runIngestAndLatency(o: {
@@ -163,11 +174,11 @@ export async function runIngestAndLatency(o: {
     client = poster(app, keys.worker, 64);
     await sleep(1000);
     // The floor: the same path at a low rate, where nothing queues.
-    out.latencyWorkerLowRate = await steadyRate({ post: client.post, prefix: "latl", rate: 10, seconds: 6, warmupSeconds: 1, databaseUrl: url, receiver: o.receiver });
+    out.latencyWorkerLowRate = await steadyRate({ post: client.post, prefix: "latl", rate: 10, seconds: 6, warmupSeconds: 1, firstAttempts: firstAttemptsOnServer(url), receiver: o.receiver });
     log(`latency: ${o.latencyRate} events/s for ${o.latencySeconds} s, app + worker process (NOTIFY)`);
     const workerCpu = () => ({ app: treeCpuSeconds(app.child.pid!), worker: treeCpuSeconds(worker!.pid) });
     const w0 = { cpu: workerCpu(), at: Date.now() };
-    out.latencyWorker = await steadyRate({ post: client.post, prefix: "latw", rate: o.latencyRate, seconds: o.latencySeconds, warmupSeconds: 2, databaseUrl: url, receiver: o.receiver });
+    out.latencyWorker = await steadyRate({ post: client.post, prefix: "latw", rate: o.latencyRate, seconds: o.latencySeconds, warmupSeconds: 2, firstAttempts: firstAttemptsOnServer(url), receiver: o.receiver });
     (out.latencyWorker as Record<string, unknown>).cpuCores = coresUsed(w0.cpu, workerCpu(), (Date.now() - w0.at) / 1000);
     await stopChild(worker.child);
     worker = null;
@@ -186,7 +197,7 @@ export async function runIngestAndLatency(o: {
     await sleep(1000);
     log(`latency: ${o.latencyRate} events/s for ${o.latencySeconds} s, app with in-process loop`);
     const i0 = { cpu: { app: treeCpuSeconds(app.child.pid!) }, at: Date.now() };
-    out.latencyInProcess = await steadyRate({ post: client.post, prefix: "lati", rate: o.latencyRate, seconds: o.latencySeconds, warmupSeconds: 2, databaseUrl: url, receiver: o.receiver });
+    out.latencyInProcess = await steadyRate({ post: client.post, prefix: "lati", rate: o.latencyRate, seconds: o.latencySeconds, warmupSeconds: 2, firstAttempts: firstAttemptsOnServer(url), receiver: o.receiver });
     (out.latencyInProcess as Record<string, unknown>).cpuCores = coresUsed(i0.cpu, { app: treeCpuSeconds(app.child.pid!) }, (Date.now() - i0.at) / 1000);
     await client.close();
     const l = out.latencyInProcess as { ingestToFirstAttemptMs: { p50: number; p95: number; p99: number } };
@@ -196,4 +207,61 @@ export async function runIngestAndLatency(o: {
     await app.stop();
   }
   return out;
+}
+
+/**
+ * (3) on the embedded database: what `npm install && npm start` runs — the
+ * built app on PGlite under its DATA_DIR, delivering from its own loop on the
+ * server's thread. PGlite belongs to one process, so the bench prepares the
+ * database before the app starts (an organization, a webhook to the receiver,
+ * an API key), counts deliveries at the receiver while it runs, and reads the
+ * attempts once it stopped. Warmed up like the PostgreSQL apps (300 events,
+ * then the ingest run's number), delivered before the measured run.
+ */
+export async function runEmbeddedLatency(o: { receiver: ChildProcess; receiverUrl: string; dataDir: string; ingestEvents: number; ingestConcurrency: number; latencyRate: number; latencySeconds: number }) {
+  const dataDir = path.join(o.dataDir, "embedded");
+  const target = { kind: "pglite", dir: path.join(dataDir, "pglite") } as const;
+  await openDb(target);
+  const actor = await createOrgActor("Embedded Org");
+  await createBenchWebhook(actor, `${o.receiverUrl}/embedded`, "Embedded endpoint");
+  const key = await createApiKey(actor.organizationId);
+  await closeDb();
+  const delivered = async () => (await ask<{ count: number }>(o.receiver, { cmd: "stats" })).count;
+  const app = await startApp({ databaseUrl: undefined, port: await freePort(), dataDir, encryptionKeys: BENCH_ENCRYPTION_KEYS, build: true });
+  const client = poster(app, key, 64);
+  let closed = false;
+  const stop = async () => {
+    if (closed) return;
+    closed = true;
+    await client.close();
+    await app.stop();
+  };
+  try {
+    const before = await delivered();
+    const warmup = await closedLoop(client.post, "warme", 300 + o.ingestEvents, o.ingestConcurrency);
+    await until(async () => (await delivered()) >= before + warmup.events - warmup.errors, 180_000, "the embedded app's warm-up delivered", 200);
+    await sleep(1000);
+    log(`latency: ${o.latencyRate} events/s for ${o.latencySeconds} s, app on the embedded database (PGlite, its own loop)`);
+    const base = await delivered();
+    const c0 = { cpu: { app: treeCpuSeconds(app.child.pid!) }, at: Date.now() };
+    let cpuCores: Record<string, number> = {};
+    const run = await steadyRate({
+      post: client.post, prefix: "late", rate: o.latencyRate, seconds: o.latencySeconds, warmupSeconds: 2, receiver: o.receiver,
+      firstAttempts: async (prefix, expected) => {
+        await until(async () => (await delivered()) >= base + expected, 120_000, "every embedded latency event delivered", 200);
+        cpuCores = coresUsed(c0.cpu, { app: treeCpuSeconds(app.child.pid!) }, (Date.now() - c0.at) / 1000);
+        await stop();
+        await openDb(target);
+        try {
+          return await getDb().$queryRawUnsafe<TFirstAttempt[]>(FIRST_ATTEMPTS_SQL, `${prefix}-%`);
+        } finally {
+          await closeDb();
+        }
+      },
+    });
+    log(`latency (embedded): p50 ${run.ingestToFirstAttemptMs.p50} / p95 ${run.ingestToFirstAttemptMs.p95} / p99 ${run.ingestToFirstAttemptMs.p99} ms at ${run.achievedRate} events/s`);
+    return { ...run, cpuCores, warmup: { perSecond: warmup.perSecond, errors: warmup.errors } };
+  } finally {
+    await stop();
+  }
 }
