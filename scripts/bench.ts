@@ -12,7 +12,7 @@
  * Prints a table and writes bench/results.json. Takes several minutes
  * (longer when the app must be built first).
  *
- * Options: --quick (small sizes, a smoke run), --only=delivery,ingest,fanout,console,pglite,
+ * Options: --quick (small sizes, a smoke run), --only=delivery,ingest,fanout,console,pglite,embedded,
  * --messages=N --webhooks=N --workers=N --attempts=N --pglite-messages=N --pglite-attempts=N,
  * --explain (console query plans via auto_explain → tmp/bench-explain.txt),
  * --profile-worker (V8 CPU profile of the worker during (1) → tmp/bench-prof/),
@@ -122,6 +122,8 @@ async function main(): Promise<void> {
       lib.log(`(2, 3) ingest over HTTP and latency at ${CONFIG.latencyRate} events/s`);
       Object.assign(R, await runIngestAndLatency({ serverUrl: pg.url, postmasterPid: postmaster, receiver, receiverUrl, dataDir: tmpDir, ingestEvents: CONFIG.ingestEvents, ingestConcurrency: CONFIG.ingestConcurrency, latencyRate: CONFIG.latencyRate, latencySeconds: CONFIG.latencySeconds }));
       await closeDb();
+    }
+    if (only.has("ingest") || only.has("embedded")) {
       R.latencyEmbedded = await runEmbeddedLatency({ receiver, receiverUrl, dataDir: tmpDir, ingestEvents: CONFIG.ingestEvents, ingestConcurrency: CONFIG.ingestConcurrency, latencyRate: CONFIG.latencyRate, latencySeconds: CONFIG.latencySeconds });
     }
 
