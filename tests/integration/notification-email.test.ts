@@ -1,12 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-const SMTP_PORT = vi.hoisted(() => {
-  const port = 30_000 + (process.pid % 20_000);
+// The SMTP server listens before any module reads the environment (once): on a port the system
+// gives it, not a guessed one (a fixed port from the pid collided with another process's in CI).
+const smtp = await vi.hoisted(async () => {
+  const { SMTPServer } = await import("smtp-server");
+  const state = { refuse: false, mails: [] as { to: string; data: string }[] };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS", "AUTH"],
+    onData(stream, session, callback) {
+      let data = "";
+      stream.on("data", (c: Buffer) => (data += c.toString()));
+      stream.on("end", () => {
+        if (state.refuse) return callback(new Error("mailbox unavailable"));
+        state.mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(","), data });
+        callback();
+      });
+    },
+  });
+  const listening = server.listen(0, "127.0.0.1");
+  await new Promise<void>((resolve, reject) => listening.once("listening", resolve).once("error", reject));
+  const { port } = listening.address() as import("node:net").AddressInfo;
   process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
   process.env.SMTP_FROM = "Hookyard Tests <hooks@acme.test>";
-  return port;
+  return { server, state };
 });
 
-import { SMTPServer } from "smtp-server";
 import { createTestDb, type TTestDb } from "./helpers/db";
 import { createTwoOrgs } from "./helpers/fixtures";
 import { makeWebhook } from "./helpers/webhooks";
@@ -20,33 +38,17 @@ import { resetEmailTransport, sendPendingNotificationEmails } from "@/lib/notify
 let t: TTestDb;
 let orgs: Awaited<ReturnType<typeof createTwoOrgs>>;
 let rx: TReceiver;
-let smtp: SMTPServer;
-const mails: { to: string; data: string }[] = [];
-let refuse = false;
+const mails = smtp.state.mails;
 
 beforeAll(async () => {
   setDeliveryAllowPrivate(true);
   t = await createTestDb();
   orgs = await createTwoOrgs();
   rx = await startReceiver(respond(410));
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    onData(stream, session, callback) {
-      let data = "";
-      stream.on("data", (c: Buffer) => (data += c.toString()));
-      stream.on("end", () => {
-        if (refuse) return callback(new Error("mailbox unavailable"));
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(","), data });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(SMTP_PORT, "127.0.0.1", r));
 });
 afterAll(async () => {
   resetEmailTransport();
-  await new Promise<void>((r) => smtp.close(() => r()));
+  await new Promise<void>((r) => smtp.server.close(() => r()));
   await rx.close();
   await closeHttpAgents();
   await t.close();
@@ -59,11 +61,11 @@ describe("notification e-mail (SMTP_URL set)", () => {
     await runDeliveryPass();
     expect(await t.db.notification.count({ where: { emailPending: true } })).toBe(1);
 
-    refuse = true;
+    smtp.state.refuse = true;
     expect(await sendPendingNotificationEmails()).toEqual({ sent: 0, failed: 1 });
     expect((await t.db.notification.findFirstOrThrow({ where: { emailPending: true } })).emailError).toMatch(/mailbox unavailable/);
 
-    refuse = false;
+    smtp.state.refuse = false;
     expect(await sendPendingNotificationEmails()).toEqual({ sent: 1, failed: 0 });
     expect(await sendPendingNotificationEmails()).toEqual({ sent: 0, failed: 0 });
     expect(mails).toHaveLength(1);
