@@ -1,6 +1,6 @@
 "use client";
-import { useEffect, useId, useState } from "react";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useEffect, useId, useRef, useState } from "react";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { Alert, Badge, Card, Table, Td, Th } from "@/components/ui/misc";
@@ -34,6 +34,16 @@ export function MetricsTab({ webhook, permissions }: { webhook: TWebhook; permis
   const metrics = useQuery({ queryKey: webhookKeys.metrics(id), queryFn: () => fetchMetrics(id), refetchInterval: LIVE_MS });
   const daily = useQuery({ queryKey: webhookKeys.daily(id), queryFn: () => fetchDaily(id), refetchInterval: LIVE_MS * 5 });
   const m = metrics.data;
+  // The chart polls less often than the cards; when the cards show new activity it is fetched at
+  // once, so it never says "no attempts" beside cards and an attempt list that show some.
+  const queryClient = useQueryClient();
+  const activity = m ? [m.successful, m.pending, m.inProgress, m.failed, m.skipped].join("/") : null;
+  const seenActivity = useRef<string | null>(null);
+  useEffect(() => {
+    if (activity === null) return;
+    if (seenActivity.current !== null && seenActivity.current !== activity) void queryClient.invalidateQueries({ queryKey: webhookKeys.daily(id) });
+    seenActivity.current = activity;
+  }, [activity, id, queryClient]);
 
   return (
     <div className="grid gap-6">
