@@ -13,6 +13,7 @@
  */
 import crypto from "node:crypto";
 import os from "node:os";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
 import { preparedSql } from "@/lib/db/statements";
@@ -519,11 +520,6 @@ class AttemptRecorder {
       }
     }
   }
-}
-
-/** Resolves after the I/O callbacks already due in this turn of the event loop (setImmediate). */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Waits between tries of a recording the database could not take (≈ 7.75 s in all). */

@@ -10,9 +10,10 @@
  * (other processes), a finished send or recording, or the poll interval
  * (retries that came due).
  */
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import pg from "pg";
 import { logger } from "@/lib/log";
-import { runDeliveryPass, processOwner, yieldToEventLoop, type TClaimedMessage } from "./engine";
+import { runDeliveryPass, processOwner, type TClaimedMessage } from "./engine";
 import { purgeExpiredDeliveries, vacuumEmbeddedDatabase } from "./retention";
 import { sendPendingNotificationEmails } from "@/lib/notify/email";
 import { NOTIFY_CHANNEL, onDeliveryWake } from "./wake";
