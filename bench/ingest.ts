@@ -10,7 +10,7 @@ import { closeDb, getDb } from "@/lib/db/client";
 import { alertData, createApiKey, createBenchWebhook, createDatabase, createOrgActor, openDb, sqlClient, BENCH_ENCRYPTION_KEYS } from "./db";
 import { startApp, type TApp } from "./app";
 import { startWorker } from "./worker";
-import { ask, coresUsed, treeCpuSeconds, log, pgCpuSeconds, round, sleep, stopChild, summarize, until } from "./lib";
+import { ask, startCoresReading, treeCpuSeconds, log, pgCpuSeconds, round, sleep, stopChild, summarize, until } from "./lib";
 import { freePort } from "../scripts/lib/pg-server";
 
 const now = () => performance.timeOrigin + performance.now();
@@ -176,10 +176,9 @@ export async function runIngestAndLatency(o: {
     // The floor: the same path at a low rate, where nothing queues.
     out.latencyWorkerLowRate = await steadyRate({ post: client.post, prefix: "latl", rate: 10, seconds: 6, warmupSeconds: 1, firstAttempts: firstAttemptsOnServer(url), receiver: o.receiver });
     log(`latency: ${o.latencyRate} events/s for ${o.latencySeconds} s, app + worker process (NOTIFY)`);
-    const workerCpu = () => ({ app: treeCpuSeconds(app.child.pid!), worker: treeCpuSeconds(worker!.pid) });
-    const w0 = { cpu: workerCpu(), at: Date.now() };
+    const workerCores = startCoresReading(() => ({ app: treeCpuSeconds(app.child.pid!), worker: treeCpuSeconds(worker!.pid) }));
     out.latencyWorker = await steadyRate({ post: client.post, prefix: "latw", rate: o.latencyRate, seconds: o.latencySeconds, warmupSeconds: 2, firstAttempts: firstAttemptsOnServer(url), receiver: o.receiver });
-    (out.latencyWorker as Record<string, unknown>).cpuCores = coresUsed(w0.cpu, workerCpu(), (Date.now() - w0.at) / 1000);
+    (out.latencyWorker as Record<string, unknown>).cpuCores = workerCores();
     await stopChild(worker.child);
     worker = null;
     await client.close();
@@ -196,9 +195,9 @@ export async function runIngestAndLatency(o: {
     await until(async () => (await getDb().message.count({ where: { status: { in: ["PENDING", "IN_PROGRESS"] } } })) === 0, 120_000, "the warm-up's messages delivered", 200);
     await sleep(1000);
     log(`latency: ${o.latencyRate} events/s for ${o.latencySeconds} s, app with in-process loop`);
-    const i0 = { cpu: { app: treeCpuSeconds(app.child.pid!) }, at: Date.now() };
+    const inProcessCores = startCoresReading(() => ({ app: treeCpuSeconds(app.child.pid!) }));
     out.latencyInProcess = await steadyRate({ post: client.post, prefix: "lati", rate: o.latencyRate, seconds: o.latencySeconds, warmupSeconds: 2, firstAttempts: firstAttemptsOnServer(url), receiver: o.receiver });
-    (out.latencyInProcess as Record<string, unknown>).cpuCores = coresUsed(i0.cpu, { app: treeCpuSeconds(app.child.pid!) }, (Date.now() - i0.at) / 1000);
+    (out.latencyInProcess as Record<string, unknown>).cpuCores = inProcessCores();
     await client.close();
     const l = out.latencyInProcess as { ingestToFirstAttemptMs: { p50: number; p95: number; p99: number } };
     log(`latency (in-process): p50 ${l.ingestToFirstAttemptMs.p50} / p95 ${l.ingestToFirstAttemptMs.p95} / p99 ${l.ingestToFirstAttemptMs.p99} ms`);
@@ -243,13 +242,13 @@ export async function runEmbeddedLatency(o: { receiver: ChildProcess; receiverUr
     await sleep(1000);
     log(`latency: ${o.latencyRate} events/s for ${o.latencySeconds} s, app on the embedded database (PGlite, its own loop)`);
     const base = await delivered();
-    const c0 = { cpu: { app: treeCpuSeconds(app.child.pid!) }, at: Date.now() };
+    const appCores = startCoresReading(() => ({ app: treeCpuSeconds(app.child.pid!) }));
     let cpuCores: Record<string, number> = {};
     const run = await steadyRate({
       post: client.post, prefix: "late", rate: o.latencyRate, seconds: o.latencySeconds, warmupSeconds: 2, receiver: o.receiver,
       firstAttempts: async (prefix, expected) => {
         await until(async () => (await delivered()) >= base + expected, 120_000, "every embedded latency event delivered", 200);
-        cpuCores = coresUsed(c0.cpu, { app: treeCpuSeconds(app.child.pid!) }, (Date.now() - c0.at) / 1000);
+        cpuCores = appCores();
         await stop();
         await openDb(target);
         try {

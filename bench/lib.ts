@@ -129,6 +129,13 @@ export function coresUsed<K extends string>(before: Record<K, number>, after: Re
   return Object.fromEntries(Object.keys(after).map((k) => [k, round((after[k as K] - (before[k as K] ?? 0)) / wallSeconds, 2)])) as Record<K, number>;
 }
 
+/** Reads CPU seconds now; the returned function gives the cores used per process since then (coresUsed). */
+export function startCoresReading<K extends string>(read: () => Record<K, number>): () => Record<K, number> {
+  const before = read();
+  const at = Date.now();
+  return () => coresUsed(before, read(), (Date.now() - at) / 1000);
+}
+
 /** CPU seconds of a process tree (e.g. scripts/start.ts and the next-server it runs). */
 export function treeCpuSeconds(rootPid: number): number {
   return processTree(rootPid).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
