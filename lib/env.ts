@@ -49,7 +49,7 @@ export const ZEnv = z.object({
   DELIVERY_ALLOW_PRIVATE: z.string().default(""),
   /**
    * Delivery started with the server: `next start` (`npm run serve`) runs the loop in a worker thread of the server
-   * process on PostgreSQL, on its own event loop on the embedded database; `npm start` on PostgreSQL runs a worker
+   * process (on the embedded database, the thread that holds PGlite); `npm start` on PostgreSQL runs a worker
    * process beside the server instead. 0 = none of these (workers or the cron route deliver).
    */
   DELIVERY_LOOP: flag.default(true),

@@ -12,6 +12,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { statementNameOf } from "./statements";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { TEmbeddedSql } from "./thread-adapter";
 
 export type TDatabaseTarget =
   /** preparedStatements: run statements marked with preparedSql() as named statements (default on). */
@@ -21,8 +22,8 @@ export type TDatabaseTarget =
 export type TAdapterHandle = {
   factory: SqlMigrationAwareDriverAdapterFactory;
   target: TDatabaseTarget;
-  /** The PGlite instance when embedded (closed by close()). */
-  pglite?: PGlite;
+  /** Plain SQL to the embedded database (its PGlite, or the database thread's): vacuum and analyze. */
+  embeddedSql?: TEmbeddedSql;
   close: () => Promise<void>;
 };
 
@@ -130,5 +131,5 @@ export function createAdapter(target: TDatabaseTarget): TAdapterHandle {
   if (target.dir) fs.mkdirSync(target.dir, { recursive: true });
   const pglite = createPGlite(target.dir);
   const factory = new PrismaPGliteWithExtensions(pglite);
-  return { factory, target, pglite, close: () => pglite.close() };
+  return { factory, target, embeddedSql: pglite, close: () => pglite.close() };
 }

@@ -4,6 +4,7 @@
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { getEnv } from "@/lib/env";
 import { createAdapter, databaseTarget, type TAdapterHandle, type TDatabaseTarget } from "./adapter";
+import type { TThreadAdapter } from "./thread-adapter";
 
 export type TDb = PrismaClient;
 
@@ -36,6 +37,18 @@ export function getDb(): PrismaClient {
 export function getDbHandle(): TAdapterHandle {
   getDb();
   return globalForDb.__hookyardDb!.handle;
+}
+
+/**
+ * Makes the process-wide client reach the configured database through
+ * another thread that holds it (the server's embedded database thread,
+ * lib/delivery/drivers.ts). Must run before anything in this process opened
+ * the database: a PGlite directory belongs to one thread.
+ */
+export function useDatabaseThread(remote: TThreadAdapter): void {
+  if (globalForDb.__hookyardDb) throw new Error("The database was opened in this thread before its database thread started.");
+  const handle: TAdapterHandle = { factory: remote.factory, target: configuredTarget(), embeddedSql: remote.sql, close: async () => {} };
+  globalForDb.__hookyardDb = { db: new PrismaClient({ adapter: remote.factory }), handle };
 }
 
 /** Replaces the process-wide client (tests). */

@@ -9,7 +9,10 @@ import { logger } from "@/lib/log";
 import { processSingleton } from "@/lib/process-singleton";
 import { startDeliveryLoop, type TDeliveryLoop, type TLoopOptions } from "./loop";
 import { setServerDelivery } from "./server-delivery";
-import { superviseThread } from "./thread";
+import { superviseThread, type TSupervisedThread } from "./thread";
+import { useDatabaseThread } from "@/lib/db/client";
+import { createThreadAdapter } from "@/lib/db/thread-adapter";
+import { onDeliveryWake } from "./wake";
 
 export function startConfiguredDeliveryLoop(extra: TLoopOptions = {}): TDeliveryLoop {
   const env = getEnv();
@@ -27,24 +30,30 @@ export function startConfiguredDeliveryLoop(extra: TLoopOptions = {}): TDelivery
   return loop;
 }
 
+/** The server's embedded database thread: scripts/worker.ts in this role holds PGlite and serves its queries. */
+export const EMBEDDED_DATABASE_ROLE = "embedded-database";
+
 /**
  * Called from instrumentation.ts when the Next.js server starts. On
  * PostgreSQL the loop runs in a worker thread of the server process: it has
  * its own event loop, so request handling does not delay sends and
- * recordings (docs/performance.md section 15). PGlite belongs to the thread
- * that opened it: on the embedded database the loop runs in process.
+ * recordings (docs/performance.md section 15). On the embedded database a
+ * worker thread opens PGlite — whose queries run as WASM on the thread that
+ * opened it — and runs the loop beside it; the server's own queries reach it
+ * through a thread adapter (section 18). Without the thread's entry (a
+ * trimmed install) both run on the server's own thread.
  */
 export function startServerDeliveryLoop(): void {
   const env = getEnv();
+  const entry = path.join(process.cwd(), "scripts", "run-worker.mjs");
+  const haveEntry = fs.existsSync(entry);
+  if (!env.DATABASE_URL && haveEntry) return startDatabaseThread(entry, env.DELIVERY_LOOP);
   if (!env.DELIVERY_LOOP) {
     logger.info("in-process delivery loop is off (DELIVERY_LOOP=0): use npm run worker or the cron route");
     return;
   }
-  if (env.DATABASE_URL) {
-    const entry = path.join(process.cwd(), "scripts", "run-worker.mjs");
-    if (fs.existsSync(entry)) return startDeliveryThread(entry);
-    logger.warn({ entry }, "delivery thread entry not found: delivering on the server's own event loop");
-  }
+  if (!haveEntry) logger.warn({ entry }, "thread entry not found: delivering on the server's own event loop");
+  else return startDeliveryThread(entry);
   const loop = startConfiguredDeliveryLoop();
   setServerDelivery({ mode: "in-process", running: true });
   stopOnSignals(() => loop.stop());
@@ -100,4 +109,42 @@ function startDeliveryThread(entry: string): void {
   });
   stopOnSignals(() => thread.stop());
   logger.info("delivery loop started in a worker thread of the server");
+}
+
+/**
+ * The embedded database in a worker thread (scripts/worker.ts in the
+ * EMBEDDED_DATABASE_ROLE): it opens PGlite, answers this process's queries
+ * (createThreadAdapter) and, with DELIVERY_LOOP on, runs the delivery loop
+ * on its own connection to it; wake-ups of this process are forwarded. A
+ * thread that dies is restarted; the queries waiting for it fail. On
+ * SIGTERM/SIGINT it finishes the sends in flight and closes the database
+ * before the server exits.
+ */
+function startDatabaseThread(entry: string, loop: boolean): void {
+  const listeners: ((message: unknown) => void)[] = [];
+  let thread: TSupervisedThread | null = null;
+  const remote = createThreadAdapter({
+    post: (message) => {
+      if (!thread?.post(message)) throw new Error("The embedded database's thread is not running.");
+    },
+    onMessage: (listener) => listeners.push(listener),
+  });
+  useDatabaseThread(remote);
+  setServerDelivery({ mode: loop ? "thread" : "off", running: false });
+  thread = superviseThread({
+    entry,
+    workerData: { role: EMBEDDED_DATABASE_ROLE, loop },
+    onMessage: (message) => listeners.forEach((listener) => listener(message)),
+    onState: (running) => {
+      if (loop) setServerDelivery({ mode: "thread", running });
+    },
+    onError: (error) => logger.error({ err: error }, "embedded database thread failed"),
+    onExit: ({ code, restartInMs }) => {
+      remote.failPending("The embedded database's thread stopped.");
+      if (restartInMs !== null) logger.error({ code, restartInMs }, "embedded database thread exited; restarting it");
+    },
+  });
+  if (loop) onDeliveryWake(() => thread?.post("wake"));
+  stopOnSignals(() => thread.stop());
+  logger.info({ deliveryLoop: loop }, "embedded database opened in a worker thread of the server");
 }

@@ -47,8 +47,8 @@ export async function purgeExpiredDeliveries(opts: { now?: Date; batchSize?: num
  */
 export async function vacuumEmbeddedDatabase(): Promise<{ vacuumed: string[]; analyzed: string[] } | null> {
   const handle = getDbHandle();
-  if (handle.target.kind !== "pglite" || !handle.pglite) return null;
-  const pglite = handle.pglite;
+  if (handle.target.kind !== "pglite" || !handle.embeddedSql) return null;
+  const pglite = handle.embeddedSql;
   const { rows } = await pglite.query<{ table: string; vacuum: boolean; analyze: boolean }>(
     `SELECT relname AS "table",
             n_dead_tup > 50 + 0.2 * n_live_tup AS "vacuum",

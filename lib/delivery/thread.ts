@@ -2,17 +2,23 @@
  * Keeps one worker thread running a script: restarts it with a growing delay
  * when it exits unasked (reset after a minute of running), and stops it by
  * asking — "stop" — then terminating it after a grace period. The server's
- * delivery thread (drivers.ts) is one.
+ * delivery thread and its embedded database thread (drivers.ts) are two.
  */
 import { Worker } from "node:worker_threads";
 
 export type TSupervisedThread = {
   /** Asks the thread to stop; resolves once it has exited (terminated after the grace period). */
   stop: () => Promise<void>;
+  /** Posts to the running thread (queued until it listens); false when none is running. */
+  post: (message: unknown) => boolean;
 };
 
 export function superviseThread(opts: {
   entry: string;
+  /** Given to every start of the thread as its workerData. */
+  workerData?: unknown;
+  /** The thread's messages. */
+  onMessage?: (message: unknown) => void;
   /** Called with true once a thread is online, false when it exited. */
   onState?: (running: boolean) => void;
   onExit?: (info: { code: number; restartInMs: number | null }) => void;
@@ -32,11 +38,12 @@ export function superviseThread(opts: {
   const start = () => {
     restartTimer = null;
     const started = Date.now();
-    const w = new Worker(opts.entry);
+    const w = new Worker(opts.entry, { workerData: opts.workerData });
     worker = w;
     exited = new Promise((resolve) => w.once("exit", () => resolve()));
     w.on("online", () => opts.onState?.(true));
     w.on("error", (error) => opts.onError?.(error));
+    if (opts.onMessage) w.on("message", opts.onMessage);
     w.on("exit", (code) => {
       worker = null;
       opts.onState?.(false);
@@ -51,6 +58,11 @@ export function superviseThread(opts: {
   start();
 
   return {
+    post(message) {
+      if (!worker) return false;
+      worker.postMessage(message);
+      return true;
+    },
     async stop() {
       stopping = true;
       if (restartTimer) clearTimeout(restartTimer);

@@ -6,7 +6,7 @@ describe("npm start's processes", () => {
     expect(planServing({ DATABASE_URL: "postgres://h/db", DELIVERY_LOOP: true })).toMatchObject({ serverEnv: { DELIVERY_LOOP: "0" }, worker: true });
   });
 
-  it("on the embedded database: the server alone, with its in-process loop", () => {
+  it("on the embedded database: the server alone, delivering from its database thread", () => {
     expect(planServing({ DELIVERY_LOOP: true })).toMatchObject({ serverEnv: {}, worker: false });
   });
 

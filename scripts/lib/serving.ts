@@ -1,7 +1,7 @@
 /**
  * What `npm start` runs besides migrating and seeding. On the embedded
- * database the server alone, with its in-process delivery loop (PGlite
- * belongs to one process). On PostgreSQL the server with its loop turned off
+ * database the server alone: PGlite belongs to one process, and the server
+ * holds it in a database thread that also runs the delivery loop. On PostgreSQL the server with its loop turned off
  * and one delivery worker process beside it (`npm run worker`): a loop in the
  * server shares its event loop with request handling and falls far behind
  * under ingest load (docs/performance.md, "p99 ingest → first attempt").
@@ -19,6 +19,6 @@ export type TServingPlan = {
 
 export function planServing(env: { DATABASE_URL?: string; DELIVERY_LOOP: boolean }): TServingPlan {
   if (!env.DELIVERY_LOOP) return { serverEnv: {}, worker: false, delivery: "Delivery: off in this process (DELIVERY_LOOP=0): run npm run worker or the cron route" };
-  if (!env.DATABASE_URL) return { serverEnv: {}, worker: false, delivery: "Delivery: the server's in-process loop (embedded database)" };
+  if (!env.DATABASE_URL) return { serverEnv: {}, worker: false, delivery: "Delivery: the server's database thread (embedded database)" };
   return { serverEnv: { DELIVERY_LOOP: "0" }, worker: true, delivery: "Delivery: one worker process beside the server (npm run worker)" };
 }

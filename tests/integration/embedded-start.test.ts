@@ -1,0 +1,117 @@
+/**
+ * `npm start` on the embedded database (scripts/start.ts without
+ * DATABASE_URL): the server opens PGlite in a database thread, which also
+ * runs the delivery loop, and reaches it through the thread adapter
+ * (lib/delivery/drivers.ts). What it ingests is delivered; at SIGTERM the
+ * thread finishes the send in flight, records it and closes the database,
+ * so a restart on the same DATA_DIR finds every write. Run once, in the
+ * PGlite pass (it needs no test database).
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { respond, startReceiver, type TReceiver } from "../helpers/receiver";
+import { TEST_DB_KIND } from "./helpers/db";
+import { freePort } from "@/scripts/lib/pg-server";
+
+const API_KEY = "hy_embedded_start_key_0123456789abcdef";
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hookyard-embedded-"));
+let rx: TReceiver;
+const started: ChildProcess[] = [];
+
+beforeAll(async () => {
+  if (TEST_DB_KIND !== "pglite") return;
+  if (!fs.existsSync(".next/BUILD_ID")) throw new Error("this test needs the built app: npm test builds it first");
+  rx = await startReceiver(respond(200));
+});
+afterAll(async () => {
+  for (const p of started) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
+  await rx?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+type TServing = { proc: ChildProcess; url: string; output: () => string };
+
+async function startEmbedded(): Promise<TServing> {
+  const port = await freePort();
+  let output = "";
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, PORT: String(port), DATA_DIR: dataDir, AUTH_SECRET: "embedded-test-auth-secret-0123456789abcdef",
+    DELIVERY_ALLOW_PRIVATE: "1", LOG_LEVEL: "info", NEXT_TELEMETRY_DISABLED: "1", SEED_API_KEY: API_KEY,
+    SEED_ADMIN_PASSWORD: "embedded-test-1", SEED_AUTHOR_PASSWORD: "embedded-test-2", SEED_SUPPORT_PASSWORD: "embedded-test-3",
+  };
+  delete env.DATABASE_URL;
+  delete env.ENCRYPTION_KEYS;
+  const proc = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  started.push(proc);
+  proc.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+  proc.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (proc.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+    if (i > 600) throw new Error(`npm start did not answer:\n${output}`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      /* starting */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { proc, url, output: () => output };
+}
+
+const exitOf = (proc: ChildProcess) => new Promise<number | null>((resolve) => (proc.exitCode !== null ? resolve(proc.exitCode) : proc.once("exit", (code) => resolve(code))));
+
+async function api<T>(serving: TServing, method: string, route: string, body?: unknown): Promise<{ status: number; json: T }> {
+  const res = await fetch(`${serving.url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as T };
+}
+
+type TAttempts = { attempts: { success: boolean; statusCode: number | null; attemptNumber: number }[] };
+
+describe.skipIf(TEST_DB_KIND !== "pglite")("npm start on the embedded database", () => {
+  it("holds PGlite in a database thread that delivers what the server ingests; SIGTERM finishes the send in flight and a restart finds it recorded", async () => {
+    let serving = await startEmbedded();
+    expect(serving.output()).toContain("embedded database opened in a worker thread of the server");
+    const health = () => fetch(`${serving.url}/api/health`).then((r) => r.json() as Promise<{ database: { kind: string; status: string }; loop: { mode: string; running: boolean } }>);
+    await vi.waitFor(async () => expect(await health()).toMatchObject({ database: { kind: "pglite", status: "ok" }, loop: { mode: "thread", running: true } }), { timeout: 30_000, interval: 100 });
+
+    const created = await api<{ webhook: { id: string } }>(serving, "POST", "/api/v1/webhooks", {
+      name: "Embedded thread", enabled: true, eventTypes: ["alert.active"], targetUrl: `${rx.url}/embedded`, template: '{"alert": "#alert_name"}',
+    });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    const event = (id: string) => api<{ messages: number }>(serving, "POST", "/api/v1/events", { id, type: "alert.active", resource: "alert-cpu", data: { alert_name: "CPU" } });
+    const first = await event("embedded-1");
+    expect(first.status).toBe(202);
+    const webhookId = created.json.webhook.id;
+    const attempts = async () => (await api<TAttempts>(serving, "GET", `/api/v1/webhooks/${webhookId}/attempts`)).json.attempts;
+    await vi.waitFor(async () => expect(await attempts()).toMatchObject([{ success: true, statusCode: 200, attemptNumber: 1 }]), { timeout: 30_000, interval: 100 });
+    expect(rx.received.filter((r) => r.url.endsWith("/embedded"))).toHaveLength(1);
+    expect(JSON.parse(rx.received.at(-1)!.body)).toEqual({ alert: "CPU" });
+
+    // SIGTERM while a send is in flight: the thread finishes and records it, then closes PGlite.
+    rx.setHandler((_req, res) => setTimeout(() => (res.writeHead(200), res.end("ok")), 1_500));
+    const received = rx.received.length;
+    expect((await event("embedded-2")).status).toBe(202);
+    await rx.waitFor(received + 1);
+    serving.proc.kill("SIGTERM");
+    expect(await exitOf(serving.proc)).toBe(0);
+    expect(serving.output()).toMatch(/"msg":"worker stopping"/);
+
+    rx.setHandler(respond(200));
+    serving = await startEmbedded();
+    await vi.waitFor(async () => expect((await health()).loop).toEqual({ mode: "thread", running: true }), { timeout: 30_000, interval: 100 });
+    expect(await attempts()).toEqual([expect.objectContaining({ success: true, statusCode: 200 }), expect.objectContaining({ success: true, statusCode: 200 })]);
+    // Recorded before the stop: the restarted loop does not send it again.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(rx.received.filter((r) => r.url.endsWith("/embedded"))).toHaveLength(2);
+    serving.proc.kill("SIGTERM");
+    expect(await exitOf(serving.proc)).toBe(0);
+  }, 300_000);
+});
