@@ -11,6 +11,7 @@ import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { statementNameOf } from "./statements";
+import { PGliteWithPreparedStatements } from "./pglite-prepared";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { TEmbeddedSql } from "./thread-adapter";
 
@@ -42,11 +43,13 @@ export function databaseTarget(opts: {
  * loads an extension's code only when it is passed here, and the migration
  * perf_console runs `CREATE EXTENSION pg_trgm` (trigram indexes of the attempt
  * search). Every PGlite that runs migrations — the app's, the tests', the
- * shadow database of `db:migration:create` — must come from here.
+ * shadow database of `db:migration:create` — must come from here. Statements
+ * marked with preparedSql() run as named prepared statements on it, as on
+ * PostgreSQL (lib/db/pglite-prepared.ts).
  */
 export function createPGlite(dir: string | null): PGlite {
   const options = { extensions: { pg_trgm } };
-  return dir ? new PGlite(dir, options) : new PGlite(options);
+  return dir ? new PGliteWithPreparedStatements(dir, options) : new PGliteWithPreparedStatements(options);
 }
 
 type TOnError = { onError: (error: unknown) => never };
