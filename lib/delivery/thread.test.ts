@@ -14,7 +14,7 @@ function entry(name: string, body: string): { file: string; log: () => string[] 
   fs.writeFileSync(
     file,
     `import fs from "node:fs";
-     import { parentPort } from "node:worker_threads";
+     import { parentPort, workerData } from "node:worker_threads";
      const log = (line) => fs.appendFileSync(${JSON.stringify(logFile)}, line + "\\n");
      log("started");
      ${body}`,
@@ -35,6 +35,17 @@ describe("superviseThread", () => {
     expect(exits).toEqual([{ code: 0, restartInMs: null }]);
     await new Promise((r) => setTimeout(r, 50));
     expect(e.log().filter((l) => l === "started")).toHaveLength(1);
+  });
+
+  it("gives each start its workerData, posts to the running thread and hands its messages on; nothing to post to once it stopped", async () => {
+    const e = entry("talking", `parentPort.on("message", (m) => { if (m === "stop") process.exit(0); parentPort.postMessage({ echo: m, data: workerData }); });`);
+    const received: unknown[] = [];
+    const thread = superviseThread({ entry: e.file, workerData: { role: "probe", n: 1 }, onMessage: (m) => received.push(m) });
+    // Posted before the thread is online: queued until it listens.
+    expect(thread.post({ q: 1 })).toBe(true);
+    await vi.waitFor(() => expect(received).toEqual([{ echo: { q: 1 }, data: { role: "probe", n: 1 } }]));
+    await thread.stop();
+    expect(thread.post({ q: 2 })).toBe(false);
   });
 
   it("restarts a thread that dies, each time after a longer wait", async () => {
