@@ -52,8 +52,8 @@ export function startServerDeliveryLoop(): void {
     logger.info("in-process delivery loop is off (DELIVERY_LOOP=0): use npm run worker or the cron route");
     return;
   }
+  if (env.DATABASE_URL && haveEntry) return startDeliveryThread(entry);
   if (!haveEntry) logger.warn({ entry }, "thread entry not found: delivering on the server's own event loop");
-  else return startDeliveryThread(entry);
   const loop = startConfiguredDeliveryLoop();
   setServerDelivery({ mode: "in-process", running: true });
   stopOnSignals(() => loop.stop());
