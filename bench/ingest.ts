@@ -10,7 +10,7 @@ import { closeDb, getDb } from "@/lib/db/client";
 import { alertData, createApiKey, createBenchWebhook, createDatabase, createOrgActor, openDb, sqlClient, BENCH_ENCRYPTION_KEYS } from "./db";
 import { startApp, type TApp } from "./app";
 import { startWorker } from "./worker";
-import { ask, startCoresReading, treeCpuSeconds, log, pgCpuSeconds, round, sleep, stopChild, summarize, until } from "./lib";
+import { ask, startCoresReading, treeCpuSeconds, log, pgCpuSeconds, processTree, readMemory, round, sleep, stopChild, summarize, until } from "./lib";
 import { freePort } from "../scripts/lib/pg-server";
 
 const now = () => performance.timeOrigin + performance.now();
@@ -217,6 +217,12 @@ export async function runIngestAndLatency(o: {
  * attempts once it stopped. Warmed up like the PostgreSQL apps (300 events,
  * then the ingest run's number), delivered before the measured run.
  */
+/** The peak RSS (VmHWM, MiB) of the app's server: the largest process under `rootPid` (npm start's tree). */
+function serverPeakRss(rootPid: number): number | null {
+  const peaks = processTree(rootPid).map((pid) => readMemory(pid)?.peakMb ?? 0);
+  return peaks.length ? round(Math.max(...peaks), 0) : null;
+}
+
 export async function runEmbeddedLatency(o: { receiver: ChildProcess; receiverUrl: string; dataDir: string; ingestEvents: number; ingestConcurrency: number; latencyRate: number; latencySeconds: number }) {
   const dataDir = path.join(o.dataDir, "embedded");
   const target = { kind: "pglite", dir: path.join(dataDir, "pglite") } as const;
@@ -244,11 +250,13 @@ export async function runEmbeddedLatency(o: { receiver: ChildProcess; receiverUr
     const base = await delivered();
     const appCores = startCoresReading(() => ({ app: treeCpuSeconds(app.child.pid!) }));
     let cpuCores: Record<string, number> = {};
+    let serverPeakRssMb: number | null = null;
     const run = await steadyRate({
       post: client.post, prefix: "late", rate: o.latencyRate, seconds: o.latencySeconds, warmupSeconds: 2, receiver: o.receiver,
       firstAttempts: async (prefix, expected) => {
         await until(async () => (await delivered()) >= base + expected, 120_000, "every embedded latency event delivered", 200);
         cpuCores = appCores();
+        serverPeakRssMb = serverPeakRss(app.child.pid!);
         await stop();
         await openDb(target);
         try {
@@ -258,8 +266,8 @@ export async function runEmbeddedLatency(o: { receiver: ChildProcess; receiverUr
         }
       },
     });
-    log(`latency (embedded): p50 ${run.ingestToFirstAttemptMs.p50} / p95 ${run.ingestToFirstAttemptMs.p95} / p99 ${run.ingestToFirstAttemptMs.p99} ms at ${run.achievedRate} events/s`);
-    return { ...run, cpuCores, warmup: { perSecond: warmup.perSecond, errors: warmup.errors } };
+    log(`latency (embedded): p50 ${run.ingestToFirstAttemptMs.p50} / p95 ${run.ingestToFirstAttemptMs.p95} / p99 ${run.ingestToFirstAttemptMs.p99} ms at ${run.achievedRate} events/s, server peak RSS ${serverPeakRssMb} MB`);
+    return { ...run, cpuCores, serverPeakRssMb, warmup: { perSecond: warmup.perSecond, errors: warmup.errors } };
   } finally {
     await stop();
   }
