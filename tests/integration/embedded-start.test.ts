@@ -17,6 +17,7 @@ import { TEST_DB_KIND } from "./helpers/db";
 import { freePort } from "@/scripts/lib/pg-server";
 
 const API_KEY = "hy_embedded_start_key_0123456789abcdef";
+const CRON = "embedded-cron-secret-0123456789";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hookyard-embedded-"));
 let rx: TReceiver;
 const started: ChildProcess[] = [];
@@ -39,7 +40,7 @@ async function startEmbedded(): Promise<TServing> {
   let output = "";
   const env: NodeJS.ProcessEnv = {
     ...process.env, PORT: String(port), DATA_DIR: dataDir, AUTH_SECRET: "embedded-test-auth-secret-0123456789abcdef",
-    DELIVERY_ALLOW_PRIVATE: "1", LOG_LEVEL: "info", NEXT_TELEMETRY_DISABLED: "1", SEED_API_KEY: API_KEY,
+    DELIVERY_ALLOW_PRIVATE: "1", LOG_LEVEL: "info", NEXT_TELEMETRY_DISABLED: "1", SEED_API_KEY: API_KEY, CRON_SECRET: CRON,
     SEED_ADMIN_PASSWORD: "embedded-test-1", SEED_AUTHOR_PASSWORD: "embedded-test-2", SEED_SUPPORT_PASSWORD: "embedded-test-3",
   };
   delete env.DATABASE_URL;
@@ -94,6 +95,11 @@ describe.skipIf(TEST_DB_KIND !== "pglite")("npm start on the embedded database",
     await vi.waitFor(async () => expect(await attempts()).toMatchObject([{ success: true, statusCode: 200, attemptNumber: 1 }]), { timeout: 30_000, interval: 100 });
     expect(rx.received.filter((r) => r.url.endsWith("/embedded"))).toHaveLength(1);
     expect(JSON.parse(rx.received.at(-1)!.body)).toEqual({ alert: "CPU" });
+
+    // The cron route runs in the server's thread: its pass and the embedded vacuum reach PGlite through the thread adapter.
+    const cron = await fetch(`${serving.url}/api/cron/deliver`, { headers: { authorization: `Bearer ${CRON}` } });
+    expect(cron.status).toBe(200);
+    expect(await cron.json()).toMatchObject({ embeddedVacuum: { vacuumed: expect.any(Array), analyzed: expect.any(Array) } });
 
     // SIGTERM while a send is in flight: the thread finishes and records it, then closes PGlite.
     rx.setHandler((_req, res) => setTimeout(() => (res.writeHead(200), res.end("ok")), 1_500));
