@@ -8,11 +8,12 @@
  * PGlite pass (it needs no test database).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { respond, startReceiver, type TReceiver } from "../helpers/receiver";
+import { exitOf, spawnServing, type TServing } from "../helpers/serving";
 import { TEST_DB_KIND } from "./helpers/db";
 import { freePort } from "@/scripts/lib/pg-server";
 
@@ -33,11 +34,8 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-type TServing = { proc: ChildProcess; url: string; output: () => string };
-
 async function startEmbedded(): Promise<TServing> {
   const port = await freePort();
-  let output = "";
   const env: NodeJS.ProcessEnv = {
     ...process.env, PORT: String(port), DATA_DIR: dataDir, AUTH_SECRET: "embedded-test-auth-secret-0123456789abcdef",
     DELIVERY_ALLOW_PRIVATE: "1", LOG_LEVEL: "info", NEXT_TELEMETRY_DISABLED: "1", SEED_API_KEY: API_KEY, CRON_SECRET: CRON,
@@ -45,25 +43,8 @@ async function startEmbedded(): Promise<TServing> {
   };
   delete env.DATABASE_URL;
   delete env.ENCRYPTION_KEYS;
-  const proc = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
-  started.push(proc);
-  proc.stdout!.on("data", (c: Buffer) => (output += c.toString()));
-  proc.stderr!.on("data", (c: Buffer) => (output += c.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (proc.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
-    if (i > 600) throw new Error(`npm start did not answer:\n${output}`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
-    } catch {
-      /* starting */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { proc, url, output: () => output };
+  return spawnServing({ args: ["--import", "tsx", "scripts/start.ts"], env, port, onSpawn: (proc) => started.push(proc) });
 }
-
-const exitOf = (proc: ChildProcess) => new Promise<number | null>((resolve) => (proc.exitCode !== null ? resolve(proc.exitCode) : proc.once("exit", (code) => resolve(code))));
 
 async function api<T>(serving: TServing, method: string, route: string, body?: unknown): Promise<{ status: number; json: T }> {
   const res = await fetch(`${serving.url}${route}`, {

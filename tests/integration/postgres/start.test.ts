@@ -6,7 +6,7 @@
  * a worker thread of its own process.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +14,7 @@ import { createTestDb, TEST_ENCRYPTION_KEYS, type TTestDb } from "../helpers/db"
 import { createKey, createTwoOrgs } from "../helpers/fixtures";
 import { makeWebhook } from "../helpers/webhooks";
 import { respond, startReceiver, type TReceiver } from "../../helpers/receiver";
+import { exitOf, spawnServing, type TServing } from "../../helpers/serving";
 import { setDeliveryAllowPrivate } from "@/lib/delivery/config";
 import { closeHttpAgents } from "@/lib/delivery/http";
 import { freePort } from "@/scripts/lib/pg-server";
@@ -64,38 +65,21 @@ function childrenOf(pid: number): { pid: number; cmd: string }[] {
   return out;
 }
 
-type TServing = { proc: ChildProcess; url: string; output: () => string };
-
 /** `npm start` (scripts/start.ts), or with `serve` the built server alone (`next start`, as `npm run serve`). */
 async function startServing(opts: { serve?: boolean } = {}): Promise<TServing> {
   if (t.target.kind !== "postgres") throw new Error("postgres only");
   const port = await freePort();
-  let output = "";
-  const command = opts.serve ? ["node_modules/next/dist/bin/next", "start", "-p", String(port)] : ["--import", "tsx", "scripts/start.ts"];
-  const proc = spawn(process.execPath, command, {
+  return spawnServing({
+    args: opts.serve ? ["node_modules/next/dist/bin/next", "start", "-p", String(port)] : ["--import", "tsx", "scripts/start.ts"],
     env: {
       ...process.env, DATABASE_URL: t.target.url, PORT: String(port), DATA_DIR: dataDir, ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
       AUTH_SECRET: "start-test-auth-secret-0123456789abcdef", DELIVERY_ALLOW_PRIVATE: "1", LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1",
       SEED_ADMIN_PASSWORD: "start-test-1", SEED_AUTHOR_PASSWORD: "start-test-2", SEED_SUPPORT_PASSWORD: "start-test-3",
       ...(opts.serve ? { DELIVERY_LOOP: "1", LOG_LEVEL: "info" } : {}),
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    port,
+    onSpawn: (proc) => started.push(proc),
   });
-  started.push(proc);
-  proc.stdout!.on("data", (c: Buffer) => (output += c.toString()));
-  proc.stderr!.on("data", (c: Buffer) => (output += c.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (proc.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
-    if (i > 600) throw new Error(`npm start did not answer:\n${output}`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
-    } catch {
-      /* starting */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { proc, url, output: () => output };
 }
 
 const alive = (pid: number) => {
@@ -106,8 +90,6 @@ const alive = (pid: number) => {
     return false;
   }
 };
-
-const exitOf = (proc: ChildProcess) => new Promise<number | null>((resolve) => (proc.exitCode !== null ? resolve(proc.exitCode) : proc.once("exit", (code) => resolve(code))));
 
 describe("npm start on PostgreSQL", () => {
   it("serves with a delivery worker process beside the server, which delivers what the server ingests; SIGTERM stops both", async () => {
