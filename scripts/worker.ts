@@ -24,8 +24,9 @@ import { EMBEDDED_DATABASE_ROLE, startConfiguredDeliveryLoop } from "@/lib/deliv
 import { wakeDeliveryLoops } from "@/lib/delivery/wake";
 import { logger } from "@/lib/log";
 
-const role = (workerData as { role?: string; loop?: boolean } | null)?.role;
-const embeddedDatabase = !isMainThread && role === EMBEDDED_DATABASE_ROLE;
+const thread = (isMainThread ? null : workerData) as { role?: string; loop?: boolean } | null;
+const role = thread?.role;
+const embeddedDatabase = role === EMBEDDED_DATABASE_ROLE;
 
 async function main(): Promise<void> {
   const env = getEnv();
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
       sql: handle.embeddedSql!,
     });
   }
-  const runLoop = embeddedDatabase ? (workerData as { loop?: boolean }).loop === true : true;
+  const runLoop = embeddedDatabase ? thread?.loop === true : true;
   logger.info({ pendingMigrations: applied.length, schemaEngineLoaded: schemaEngineLoaded(), thread: !isMainThread, role: role ?? "delivery", loop: runLoop }, "worker started");
   const loop = runLoop ? startConfiguredDeliveryLoop() : null;
   const shutdown = async (signal: string) => {

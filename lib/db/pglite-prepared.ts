@@ -21,15 +21,7 @@ import { statementNameOf } from "./statements";
 
 type TQueryOptions = Parameters<PGlite["query"]>[2];
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
+const { serialize } = protocol;
 
 export class PGliteWithPreparedStatements extends PGlite {
   /** Statement name → its parameter type OIDs, for the statements this session has prepared. */
@@ -60,7 +52,7 @@ export class PGliteWithPreparedStatements extends PGlite {
       let types = this.#prepared.get(name);
       if (!types) {
         // Parse and describe in one exchange; Sync ends it whether or not it failed (nothing is kept then).
-        const described = await this.execProtocolStream(concat(protocol.serialize.parse({ name, text }), protocol.serialize.describe({ type: "S", name }), protocol.serialize.sync()), { syncToFs: false });
+        const described = await this.execProtocolStream(Buffer.concat([serialize.parse({ name, text }), serialize.describe({ type: "S", name }), serialize.sync()]), { syncToFs: false });
         types = parse.parseDescribeStatementResults(described);
         this.#prepared.set(name, types);
       }
@@ -70,7 +62,7 @@ export class PGliteWithPreparedStatements extends PGlite {
         return serializer ? serializer(value) : String(value);
       });
       const messages = await this.execProtocolStream(
-        concat(protocol.serialize.bind({ statement: name, values }), protocol.serialize.describe({ type: "P" }), protocol.serialize.execute({}), protocol.serialize.sync()),
+        Buffer.concat([serialize.bind({ statement: name, values }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync()]),
         { syncToFs: false },
       );
       if (!at.inTransaction) await this.syncToFs();

@@ -42,12 +42,9 @@ type TResponse = { hookyardDb: "response"; id: number } & ({ ok: true; value: un
 
 type TInfo = { provider: SqlDriverAdapter["provider"]; adapterName: string; connectionInfo?: ReturnType<NonNullable<SqlDriverAdapter["getConnectionInfo"]>> };
 
-function isRequest(message: unknown): message is TRequest {
-  return typeof message === "object" && message !== null && (message as { hookyardDb?: unknown }).hookyardDb === "request";
-}
-
-function isResponse(message: unknown): message is TResponse {
-  return typeof message === "object" && message !== null && (message as { hookyardDb?: unknown }).hookyardDb === "response";
+/** A message of this protocol with the given tag (the channel may carry others: "stop", "wake"). */
+function isTagged<T extends TRequest | TResponse>(message: unknown, tag: T["hookyardDb"]): message is T {
+  return typeof message === "object" && message !== null && (message as { hookyardDb?: unknown }).hookyardDb === tag;
 }
 
 /** As Prisma tells one (by name: each adapter package may carry its own copy of the class). */
@@ -111,7 +108,7 @@ export function serveThreadAdapter(opts: { channel: TMessageChannel; adapter: Sq
   };
 
   channel.onMessage((message) => {
-    if (!isRequest(message)) return;
+    if (!isTagged<TRequest>(message, "request")) return;
     run(message).then(
       (value) => channel.post({ hookyardDb: "response", id: message.id, ok: true, value: value ?? null } satisfies TResponse),
       (error: unknown) => channel.post({ hookyardDb: "response", id: message.id, ok: false, error: errorOf(error) } satisfies TResponse),
@@ -137,7 +134,7 @@ export function createThreadAdapter(channel: TMessageChannel): TThreadAdapter {
   let nextId = 1;
 
   channel.onMessage((message) => {
-    if (!isResponse(message)) return;
+    if (!isTagged<TResponse>(message, "response")) return;
     const waiter = pending.get(message.id);
     if (!waiter) return;
     pending.delete(message.id);
