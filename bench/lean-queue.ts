@@ -88,6 +88,13 @@ const RECORD_SQL = `WITH a AS (
 
 async function main(): Promise<void> {
   const server = await startPgServer({ maxConnections: 50 });
+  // An interrupted run (Ctrl-C, a timeout) stops its PostgreSQL server too; the receiver ends with its IPC channel.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      server.stop();
+      process.exit(130);
+    });
+  }
   const receiver = lib.spawnTsx("bench/receiver.ts", { ipc: true });
   const agent = new Agent({ keepAliveTimeout: 60_000 });
   try {
