@@ -20,19 +20,20 @@
  */
 import crypto from "node:crypto";
 import os from "node:os";
-import pg from "pg";
 import { Agent } from "undici";
 import { startPgServer } from "../scripts/lib/pg-server";
 import * as lib from "./lib";
 import { sampleBody } from "./scenarios";
 import { sendWebhookRequest } from "../lib/delivery/http";
+import { generateSigningSecret, signStandard } from "../lib/delivery/signing";
+import { createDatabase, sqlClient } from "./db";
 
 const messagesArg = process.argv.find((a) => a.startsWith("--messages="));
 const N = messagesArg ? Number(messagesArg.split("=")[1]) : 20_000;
 const IN_FLIGHT = 32;
 const CLAIM_BATCH = 64;
 const body = sampleBody();
-const secret = crypto.randomBytes(32);
+const secrets = [generateSigningSecret()];
 
 type TVariant = { name: string; payloadIndex: boolean; safeClient: boolean };
 const VARIANTS: TVariant[] = [
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
     console.log(`Lean queue reference on ${os.availableParallelism()} cores: ${N} messages, ${IN_FLIGHT} in flight, body ${body.length} characters`);
 
     /** Runs `work` and reports rate and CPU (this process, PostgreSQL, the receiver). */
-    const measure = async (what: string, work: () => Promise<void>) => {
+    const measure = async (work: () => Promise<void>) => {
       const cpu0 = { self: process.cpuUsage(), pg: lib.pgCpuSeconds(postmaster), receiver: lib.cpuSeconds(receiver.pid!) };
       const t0 = performance.now();
       await work();
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
       const cores = { self: (self.user + self.system) / 1e6 / seconds, pg: (lib.pgCpuSeconds(postmaster) - cpu0.pg) / seconds, receiver: (lib.cpuSeconds(receiver.pid!) - cpu0.receiver) / seconds };
       const perSecond = N / seconds;
       const cpuMs = ((cores.self + cores.pg + cores.receiver) * seconds * 1000) / N;
-      return { what, perSecond, cores, cpuMs };
+      return { perSecond, cores, cpuMs };
     };
     const ceiling = async () => {
       let left = N;
@@ -126,11 +127,10 @@ async function main(): Promise<void> {
     await ceiling(); // warm-up: receiver, agent, JIT
 
     for (const variant of VARIANTS) {
-      const top = await measure("ceiling", ceiling);
+      const top = await measure(ceiling);
       const url = await freshDatabase(server.url, variant.payloadIndex);
-      const lean = await measure(variant.name, () => deliverAll({ url, target, agent, safeClient: variant.safeClient }));
-      const check = new pg.Client({ connectionString: url });
-      await check.connect();
+      const lean = await measure(() => deliverAll({ url, target, agent, safeClient: variant.safeClient }));
+      const check = await sqlClient(url);
       const counts = (await check.query(`SELECT (SELECT count(*) FROM attempt)::int AS attempts, (SELECT count(*) FROM msg WHERE status = 2)::int AS succeeded, (SELECT sum(count) FROM daily WHERE status = 2)::int AS counted`)).rows[0] as { attempts: number; succeeded: number; counted: number };
       await check.end();
       if (counts.attempts !== N || counts.succeeded !== N || counts.counted !== N) throw new Error(`${variant.name}: ${JSON.stringify(counts)}, expected ${N} each`);
@@ -145,15 +145,8 @@ async function main(): Promise<void> {
 }
 
 async function freshDatabase(serverUrl: string, payloadIndex: boolean): Promise<string> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query("DROP DATABASE IF EXISTS lean_queue WITH (FORCE)");
-  await admin.query("CREATE DATABASE lean_queue");
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = "/lean_queue";
-  const c = new pg.Client({ connectionString: url.toString() });
-  await c.connect();
+  const url = await createDatabase(serverUrl, "lean_queue");
+  const c = await sqlClient(url);
   await c.query(SCHEMA);
   if (payloadIndex) await c.query(`CREATE INDEX attempt_body_trgm ON attempt USING gin (request_body gin_trgm_ops)`);
   const webhooks = Array.from({ length: 4 }, () => crypto.randomUUID());
@@ -161,15 +154,13 @@ async function freshDatabase(serverUrl: string, payloadIndex: boolean): Promise<
   await c.query(`INSERT INTO daily SELECT webhook_id, created_at::date, 0, count(*) FROM msg GROUP BY 1, 2`);
   await c.query("VACUUM ANALYZE");
   await c.end();
-  return url.toString();
+  return url;
 }
 
 /** The lean worker: claims ahead in batches, keeps IN_FLIGHT sends going, records answers in batches while the next ones run. */
 async function deliverAll(o: { url: string; target: string; agent: Agent; safeClient: boolean }): Promise<void> {
-  const claimer = new pg.Client({ connectionString: o.url });
-  const recorder = new pg.Client({ connectionString: o.url });
-  await claimer.connect();
-  await recorder.connect();
+  const claimer = await sqlClient(o.url);
+  const recorder = await sqlClient(o.url);
   const owner = `lean:${process.pid}`;
   const today = new Date().toISOString().slice(0, 10);
   const queue: TMessage[] = [];
@@ -210,8 +201,8 @@ async function deliverAll(o: { url: string; target: string; agent: Agent; safeCl
   };
   const send = async (m: TMessage): Promise<TOutcome> => {
     const timestamp = Math.floor(Date.now() / 1000);
-    const signature = crypto.createHmac("sha256", secret).update(`${m.id}.${timestamp}.${m.body}`).digest("base64");
-    const headers = { "content-type": "application/json", "user-agent": "Hookyard/0.1", "webhook-id": m.id, "webhook-timestamp": String(timestamp), "webhook-signature": `v1,${signature}` };
+    const signature = signStandard({ msgId: m.id, timestamp, body: m.body, secrets });
+    const headers = { "content-type": "application/json", "user-agent": "Hookyard/0.1", "webhook-id": m.id, "webhook-timestamp": String(timestamp), "webhook-signature": signature };
     const startedAt = new Date();
     if (o.safeClient) {
       const r = await sendWebhookRequest({ url: `${o.target}/hook/${m.webhook_id}`, method: "POST", headers, body: m.body, allowPrivate: true });
