@@ -1,12 +1,13 @@
 /**
  * What `npm start` runs besides migrating and seeding. On the embedded
  * database the server alone: PGlite belongs to one process, and the server
- * holds it in a database thread that also runs the delivery loop. On PostgreSQL the server with its loop turned off
- * and one delivery worker process beside it (`npm run worker`): a loop in the
- * server shares its event loop with request handling and falls far behind
- * under ingest load (docs/performance.md, "p99 ingest → first attempt").
- * DELIVERY_LOOP=0 runs the server alone and delivers nothing (workers or the
- * cron route elsewhere).
+ * holds it in a database thread that also runs the delivery loop. On
+ * PostgreSQL the server with its loop turned off and one delivery worker
+ * process beside it (`npm run worker`), a pair a supervisor restarts
+ * together; `next start` alone would deliver from a thread of the server
+ * instead (docs/deployment.md; both met the latency goal in
+ * docs/performance.md). DELIVERY_LOOP=0 runs the server alone and delivers
+ * nothing (workers or the cron route elsewhere).
  */
 export type TServingPlan = {
   /** Environment overrides for `next start`. */
